@@ -1,0 +1,95 @@
+"""The closed vocabularies that content files may use.
+
+Move and pitfall labels are the coach's labels (see docs/coach-api.md); a deck that asks
+for a move the coach cannot see would make a drill impossible to pass, so the validator
+rejects anything not listed here.
+"""
+
+from __future__ import annotations
+
+MOVES = frozenset(
+    {
+        "emotion_labelling",
+        "acknowledging_impact",
+        "concrete_apology",
+        "validation",
+        "interpretation",
+        "exploring_question",
+        "next_steps",
+        "offering_support",
+        "boundary_statement",
+        "offering_space",
+        "warm_handoff",
+    }
+)
+
+PITFALLS = frozenset(
+    {
+        "scripted_line",
+        "reassurance_without_action",
+        "premature_solution",
+        "defensiveness",
+        "blame",
+        "minimising",
+        "judgement",
+        "one_upping",
+        "mirroring_anger",
+        "over_promising",
+        "absolutist_language",
+    }
+)
+
+CHANNELS = frozenset({"phone", "chat", "email", "social"})
+
+LEVELS = ("low", "medium", "high")
+
+# The coach's reading of what the other person needs first (SPEC §1).
+NEEDS = frozenset({"upset", "confused", "stuck"})
+
+EMOTIONS = frozenset(
+    {
+        "anger",
+        "anxiety",
+        "confusion",
+        "disappointment",
+        "distrust",
+        "embarrassment",
+        "fear",
+        "frustration",
+        "grief",
+        "overwhelm",
+        "sadness",
+        "shame",
+        "worry",
+        "relief",
+        "gratitude",
+    }
+)
+
+CURVEBALL_KINDS = frozenset(
+    {
+        "policy_change",
+        "outage",
+        "contradictory_information",
+        "new_information",
+        "disclosure",
+        "escalation_demand",
+        "third_party",
+        "channel_switch",
+        "deadline",
+    }
+)
+
+# How the simulated customer answers, keyed by what the agent's last turn did.
+# The first three are required so every drill can turn both ways.
+REQUIRED_REACTIONS = ("acknowledged", "scripted", "defensive")
+OPTIONAL_REACTIONS = ("rushed", "resolved")
+REACTIONS = REQUIRED_REACTIONS + OPTIONAL_REACTIONS
+
+STAKEHOLDERS = frozenset({"customer", "frontline", "supplier", "engineering", "finance"})
+
+APPROACHES = ("culture_led", "systems_led", "skills_led")
+
+PRACTICE_CATEGORIES = frozenset({"culture", "systems", "skills"})
+
+MECHANISMS = frozenset({"psychological_safety", "cognitive_load", "dignity", "advocacy"})
