@@ -57,7 +57,7 @@ def studio(tmp_path_factory):
             break
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError((Path(data_dir) / "server.log").read_text())
+                raise RuntimeError((Path(data_dir) / "server.log").read_text()) from None
             time.sleep(0.2)
     else:
         server.kill()
