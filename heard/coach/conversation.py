@@ -1,0 +1,253 @@
+"""``analyze_conversation``: per-turn analyses plus conversation micro-metrics."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from .analysis import MAX_CHARS, analyze
+from .disclosure import detect_disclosure
+from .lexicon import FLAGS, fold
+from .moves import ACKNOWLEDGING
+from .state import read_state, tone
+from .types import ConversationAnalysis, ConversationMetrics, Turn, TurnAnalysis
+
+ROLE_SYNONYMS = {
+    "agent": "agent",
+    "supporter": "agent",
+    "sys": "agent",
+    "system": "agent",
+    "assistant": "agent",
+    "listener": "agent",
+    "customer": "customer",
+    "seeker": "customer",
+    "usr": "customer",
+    "user": "customer",
+    "client": "customer",
+    "speaker": "customer",
+}
+_QUESTION = re.compile(r"[^.?!\n]*\?", FLAGS)
+_OPEN = re.compile(
+    r"^\W*(?:\w+,\s*)?(?:so,?\s*)?(?:what|how|why|which|where|when|who|tell me|could you (?:tell|walk|describe|share)|"
+    r"can you (?:tell|walk|describe|share)|in what way)\b",
+    FLAGS,
+)
+_ESCALATION = re.compile(
+    r"\b(?:escalat\w*|(?:speak|talk) to (?:a|your|the) (?:manager|supervisor|someone senior)|"
+    r"(?:get|fetch|want) (?:a|your|the) (?:manager|supervisor)|formal complaint|ombudsman)\b",
+    FLAGS,
+)
+_TRANSFER = re.compile(
+    r"\b(?:transfer(?:ring)? you|put(?:ting)? you through|connect(?:ing)? you (?:to|with)|"
+    r"hand(?:ing)? you (?:over|on)|pass(?:ing)? you (?:over|on|to))\b",
+    FLAGS,
+)
+
+
+def normalise_role(role: str) -> str:
+    """Map role synonyms ("supporter", "seeker", "sys", "usr"...) to "agent" / "customer"."""
+    r = str(role or "").strip().lower()
+    if r not in ROLE_SYNONYMS:
+        raise ValueError(f"unknown role {role!r}: use 'agent' or 'customer'")
+    return ROLE_SYNONYMS[r]
+
+
+def to_turn(item: Turn | Mapping[str, Any]) -> Turn:
+    if isinstance(item, Turn):
+        return replace(item, role=normalise_role(item.role))
+    if not isinstance(item, Mapping):
+        raise TypeError(f"a turn must be a Turn or a dict, not {type(item).__name__}")
+    role = normalise_role(item.get("role") or item.get("speaker_role") or "")
+    text = item.get("text", item.get("content", ""))
+    t = item.get("t", item.get("time", item.get("timestamp")))
+    speaker = item.get("speaker") or role
+    return Turn(str(speaker), role, "" if text is None else str(text), _seconds(t))
+
+
+def _seconds(t: Any) -> float | None:
+    if t is None or t == "":
+        return None
+    try:
+        value = float(t)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _questions(text: str) -> list[bool]:
+    """For each question in ``text``: True when open."""
+    return [bool(_OPEN.match(q.group())) for q in _QUESTION.finditer(fold(text[:MAX_CHARS]))]
+
+
+def analyze_conversation(
+    turns: Iterable[Turn | Mapping[str, Any]], *, model: Any = None
+) -> ConversationAnalysis:
+    """Analyse a transcript: agent turns get an Analysis, customer turns an OtherState.
+
+    >>> ca = analyze_conversation([
+    ...     {"speaker": "Sam", "role": "customer", "text": "I'm furious, it broke again!"},
+    ...     {"speaker": "Ana", "role": "agent", "text": "That sounds maddening. What happened?"},
+    ... ])
+    >>> ca.metrics.turns_to_first_acknowledgement
+    1
+    """
+    items = [to_turn(t) for t in turns]
+    analysed: list[TurnAnalysis] = []
+    last_customer: str | None = None
+    for i, turn in enumerate(items):
+        if turn.role == "agent":
+            a = analyze(turn.text, context=last_customer)
+            analysed.append(TurnAnalysis(i, turn, a, None))
+        else:
+            last_customer = turn.text
+            state = read_state(turn.text[:MAX_CHARS]) if turn.text.strip() else None
+            analysed.append(TurnAnalysis(i, turn, None, state))
+    if model is not None:
+        analysed = _apply_model(analysed, model)
+    metrics = _metrics(analysed)
+    score, reasons = _score(analysed, metrics)
+    return ConversationAnalysis(tuple(analysed), metrics, score, tuple(reasons))
+
+
+def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]:
+    agent = [ta for ta in analysed if ta.analysis is not None]
+    if not agent:
+        return analysed
+    contexts: dict[int, str] = {}
+    last = ""
+    for ta in analysed:
+        if ta.analysis is None:
+            last = ta.turn.text
+        else:
+            contexts[ta.index] = last
+    pairs = [(contexts[ta.index][:MAX_CHARS], ta.turn.text[:MAX_CHARS]) for ta in agent]
+    levels = model.epitome_levels(pairs)
+    strategies = model.strategies([p[1] for p in pairs])
+    by_index = {}
+    for ta, lv, st in zip(agent, levels, strategies, strict=True):
+        new = replace(ta.analysis, epitome={k: int(v) for k, v in dict(lv).items()}, strategy=st)
+        by_index[ta.index] = replace(ta, analysis=new)
+    return [by_index.get(ta.index, ta) for ta in analysed]
+
+
+def _metrics(analysed: list[TurnAnalysis]) -> ConversationMetrics:
+    words: dict[str, int] = {}
+    for ta in analysed:
+        words[ta.turn.speaker] = words.get(ta.turn.speaker, 0) + len(ta.turn.text.split())
+    total = sum(words.values())
+    share = {s: (w / total if total else 0.0) for s, w in words.items()}
+    equity = _equity(list(share.values()))
+
+    open_q = closed_q = stacked = 0
+    first_kind: bool | None = None
+    for ta in analysed:
+        if ta.turn.role != "agent":
+            continue
+        qs = _questions(ta.turn.text)
+        if qs and first_kind is None:
+            first_kind = qs[0]
+        open_q += sum(qs)
+        closed_q += len(qs) - sum(qs)
+        if len(qs) >= 2:
+            stacked += 1
+
+    first_customer = next((ta for ta in analysed if ta.turn.role == "customer"), None)
+    ack = next(
+        (
+            ta
+            for ta in analysed
+            if ta.analysis is not None
+            and any(f.label in ACKNOWLEDGING for f in ta.analysis.moves)
+            and (first_customer is None or ta.index > first_customer.index)
+        ),
+        None,
+    )
+    turns_to_ack = seconds_to_ack = None
+    if ack is not None:
+        origin = first_customer if first_customer is not None else analysed[0]
+        turns_to_ack = ack.index - origin.index
+        if ack.turn.t is not None and origin.turn.t is not None:
+            seconds_to_ack = round(max(0.0, ack.turn.t - origin.turn.t), 3)
+
+    pauses: list[float] = []
+    for i, ta in enumerate(analysed[:-1]):
+        if ta.turn.role == "customer" and ta.turn.t is not None and detect_disclosure(ta.turn.text):
+            nxt = analysed[i + 1].turn.t
+            if nxt is not None:
+                pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
+
+    trajectory = tuple(
+        round(tone(ta.turn.text[:MAX_CHARS]), 3) for ta in analysed if ta.turn.role == "customer"
+    )
+    escalations = sum(bool(_ESCALATION.search(fold(ta.turn.text[:MAX_CHARS]))) for ta in analysed)
+    transfers = sum(
+        bool(_TRANSFER.search(fold(ta.turn.text[:MAX_CHARS])))
+        for ta in analysed
+        if ta.turn.role == "agent"
+    )
+    return ConversationMetrics(
+        talk_share=share,
+        participation_equity=equity,
+        open_questions=open_q,
+        closed_questions=closed_q,
+        stacked_questions=stacked,
+        open_before_closed=bool(first_kind),
+        turns_to_first_acknowledgement=turns_to_ack,
+        seconds_to_first_acknowledgement=seconds_to_ack,
+        pauses_after_disclosure=tuple(pauses),
+        tone_trajectory=trajectory,
+        escalations=escalations,
+        transfers=transfers,
+    )
+
+
+def _equity(shares: list[float]) -> float:
+    """Normalised entropy of talk shares: 1.0 when everyone talks equally."""
+    shares = [s for s in shares if s > 0]
+    if len(shares) <= 1:
+        return 1.0 if shares else 0.0
+    h = -sum(s * math.log(s) for s in shares)
+    return round(h / math.log(len(shares)), 4)
+
+
+def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    agent = [ta.analysis for ta in analysed if ta.analysis is not None]
+    if not agent:
+        return 0.0, ["No agent turns to score."]
+    base = sum(a.empathy_score for a in agent) / len(agent)
+    best = max(a.empathy_score for a in agent)
+    score = 0.7 * base + 0.3 * best
+    reasons.append(f"Average reply score {base:.2f} over {len(agent)} agent turn(s).")
+    if m.turns_to_first_acknowledgement is None:
+        score -= 0.1
+        reasons.append("The customer's feelings or situation were never acknowledged.")
+    elif m.turns_to_first_acknowledgement <= 1:
+        score += 0.05
+        reasons.append("Acknowledged the customer in the first reply.")
+    else:
+        reasons.append(
+            f"First acknowledgement came {m.turns_to_first_acknowledgement} turns in; earlier is better."
+        )
+    pitfalls = sorted({f.label for a in agent for f in a.pitfalls})
+    if pitfalls:
+        score -= 0.03 * len(pitfalls)
+        reasons.append("Pitfalls: " + ", ".join(p.replace("_", " ") for p in pitfalls) + ".")
+    if m.stacked_questions:
+        reasons.append(f"{m.stacked_questions} turn(s) stacked several questions at once.")
+    if m.open_questions and m.open_before_closed:
+        reasons.append("Opened with an open question before closed ones.")
+    if len(m.tone_trajectory) >= 2:
+        delta = m.tone_trajectory[-1] - m.tone_trajectory[0]
+        if delta > 0.2:
+            score += 0.05
+            reasons.append("The customer's tone improved over the conversation.")
+        elif delta < -0.2:
+            score -= 0.05
+            reasons.append("The customer's tone worsened over the conversation.")
+    if m.transfers > 1:
+        reasons.append(f"{m.transfers} transfers; each one risks making the customer repeat.")
+    return round(max(0.0, min(1.0, score)), 4), reasons

@@ -1,0 +1,78 @@
+"""Pitfalls: lines that undercut empathy, with evidence spans.
+
+Most pitfalls are pure patterns; three depend on the rest of the reply:
+reassurance only counts as a pitfall when no next step is stated, a solution only counts as
+premature when the person is upset and no acknowledgement comes first, and shouting
+(words in capitals, stacked exclamation marks) counts as mirroring anger.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import PITFALLS, marker
+from .moves import ACKNOWLEDGING
+from .spans import MAX_SPANS, find_spans
+from .types import Finding, OtherState, Span
+
+_SHOUT = re.compile(r"\b[A-Z]{2,}(?:[ ,]+[A-Z]{2,})+\b|!{2,}")
+# Capitalised abbreviations that are not shouting.
+_NOT_SHOUT = frozenset({"OK", "ID", "UK", "US", "EU", "PIN", "FAQ", "ASAP", "PDF", "URL", "SMS"})
+
+
+def _shouting(original: str) -> list[Span]:
+    out: list[Span] = []
+    for m in _SHOUT.finditer(original):
+        words = [w for w in re.split(r"[ ,]+", m.group()) if w]
+        if m.group().startswith("!") or sum(w not in _NOT_SHOUT for w in words) >= 2:
+            out.append(Span(m.start(), m.end(), m.group()))
+            if len(out) >= MAX_SPANS:
+                break
+    return out
+
+
+def detect_pitfalls(
+    scanned: str,
+    original: str,
+    moves: tuple[Finding, ...],
+    state: OtherState | None = None,
+) -> tuple[Finding, ...]:
+    """Pitfalls in a reply, given the moves already found and the other person's state."""
+    labels = {f.label for f in moves}
+    found: list[Finding] = []
+    for label in PITFALLS:
+        m = marker(label)
+        spans = find_spans(m.regex, scanned, original)
+        if label == "reassurance_without_action" and "next_steps" in labels:
+            continue
+        if label == "mirroring_anger":
+            spans = sorted(spans + _shouting(original), key=lambda s: s.start)[:MAX_SPANS]
+        if label == "premature_solution":
+            spans = _premature(spans, moves, state)
+        if spans:
+            conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))
+            found.append(Finding("pitfall", label, tuple(spans), conf, m.explanation))
+    return tuple(found)
+
+
+def _premature(
+    spans: list[Span], moves: tuple[Finding, ...], state: OtherState | None
+) -> list[Span]:
+    solution = list(spans)
+    for f in moves:
+        if f.label == "next_steps":
+            solution.extend(f.spans)
+    if not solution:
+        return []
+    first_solution = min(s.start for s in solution)
+    ack_starts = [s.start for f in moves if f.label in ACKNOWLEDGING for s in f.spans]
+    first_ack = min(ack_starts) if ack_starts else None
+    if state is not None:
+        emotional = state.need == "upset" or state.intensity >= 0.4
+        if emotional and (first_ack is None or first_ack > first_solution):
+            return sorted(solution, key=lambda s: s.start)[:MAX_SPANS]
+        return []
+    # Without the other person's words, only an opening that is nothing but a fix counts.
+    if first_ack is None and spans and spans[0].start <= 2:
+        return spans[:MAX_SPANS]
+    return []

@@ -1,0 +1,156 @@
+"""Redaction of personal data before anything is stored for review.
+
+Finds e-mail addresses, phone numbers, payment card numbers (Luhn-checked), IBANs (mod-97
+checked) and other account numbers, street addresses, and names (after cues such as
+"my name is", "I'm", "this is", after honorifics, and in sign-offs). Spans index the
+ORIGINAL text; the redacted text uses placeholders such as ``[EMAIL]``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .types import Redaction, Span
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_ACCOUNT = re.compile(
+    r"(?i)\b(?:account|acct|a/c|sort code|routing|policy|customer|member|reference|ref)"
+    r"(?: (?:number|no\.?|num|#|code))?[:#]?\s*([0-9][0-9 -]{4,20}[0-9])"
+)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,4}){1,4}(?![\w])"
+)
+_STREET = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|"
+    r"Boulevard|Blvd|Close|Court|Ct|Way|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|"
+    r"Parkway|Row|Mews|Strasse|Straße|Gasse|Weg)\b\.?"
+    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}|,? \d{4,5})?"
+)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b")
+_NAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}"
+_NAME_CUE = re.compile(
+    r"\b(?:[Mm]y name is|[Mm]y name's|I'm|I’m|I am|[Tt]his is|[Ii]t's|[Cc]all me|[Ss]peaking with|"
+    r"[Ss]poke (?:to|with)|[Nn]ame:)\s+(" + _NAME + ")"
+)
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?\s+(" + _NAME + ")")
+_SIGNOFF = re.compile(
+    r"(?im)^(?:thanks|thank you|cheers|regards|best(?: regards| wishes)?|kind regards|"
+    r"many thanks|sincerely|yours(?: sincerely| truly)?|warmly|love|br)[,!.]?[ \t]*\n?[ \t]*("
+    + _NAME
+    + r")[ \t]*$"
+)
+# Capitalised words that follow "I'm" / "this is" without being names.
+_NOT_NAMES = frozenset(
+    """A An The I So Not Very Really Just Still Also Sorry Afraid Sure Glad Happy Here There
+    Calling Writing Trying Going Looking Getting Having Being Done Fine Okay Ok Good Great Fed
+    Tired Angry Upset Confused Worried Frustrated Disappointed Annoyed Concerned Unable Able
+    Now Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    About Back Only Never Always Actually Honestly Currently Afraid Stuck Lost New Your My
+    Our Their His Her It This That What When Where Why How Who Please Thanks Thank English
+    Customer Support Team Manager Agent Billing Sales Service Help""".split()
+)
+
+PLACEHOLDER = {
+    "email": "[EMAIL]",
+    "phone": "[PHONE]",
+    "card": "[CARD]",
+    "iban": "[IBAN]",
+    "account": "[ACCOUNT]",
+    "address": "[ADDRESS]",
+    "name": "[NAME]",
+}
+
+
+def luhn_valid(digits: str) -> bool:
+    """Luhn checksum of a digit string.
+
+    >>> luhn_valid("4539578763621486"), luhn_valid("4539578763621487")
+    (True, False)
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    s = iban.replace(" ", "").upper()
+    if not 15 <= len(s) <= 34:
+        return False
+    moved = s[4:] + s[:4]
+    try:
+        number = "".join(str(int(c, 36)) for c in moved)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def _candidates(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, kind, priority) for every candidate; lower priority wins overlaps."""
+    out: list[tuple[int, int, str, int]] = []
+    for m in _EMAIL.finditer(text):
+        out.append((m.start(), m.end(), "email", 0))
+    for m in _IBAN.finditer(text):
+        if iban_valid(m.group()):
+            out.append((m.start(), m.end(), "iban", 1))
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and luhn_valid(digits):
+            out.append((m.start(), m.end(), "card", 1))
+    for m in _ACCOUNT.finditer(text):
+        out.append((m.start(1), m.end(1), "account", 2))
+    for m in _STREET.finditer(text):
+        out.append((m.start(), m.end(), "address", 3))
+    for m in _POSTCODE.finditer(text):
+        out.append((m.start(), m.end(), "address", 4))
+    for m in _PHONE.finditer(text):
+        digits = sum(c.isdigit() for c in m.group())
+        if 7 <= digits <= 15:
+            out.append((m.start(), m.end(), "phone", 5))
+    for rx in (_NAME_CUE, _HONORIFIC, _SIGNOFF):
+        for m in rx.finditer(text):
+            start, end = m.start(1), m.end(1)
+            words = m.group(1).split(" ")
+            # Keep only the leading capitalised words that are plausibly a name.
+            keep = []
+            for w in words:
+                if w in _NOT_NAMES:
+                    break
+                keep.append(w)
+            if not keep or (rx is _NAME_CUE and words[0] in _NOT_NAMES):
+                continue
+            end = start + len(" ".join(keep))
+            out.append((start, end, "name", 6))
+    return out
+
+
+def redact(text: str) -> Redaction:
+    """Replace personal data with placeholders.
+
+    >>> redact("Mail me at ann@example.com").text
+    'Mail me at [EMAIL]'
+    """
+    text = "" if text is None else str(text)
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, kind, _ in sorted(_candidates(text), key=lambda c: (c[3], c[0], -c[1])):
+        if any(start < e and s < end for s, e, _ in chosen):
+            continue
+        chosen.append((start, end, kind))
+    chosen.sort()
+    parts: list[str] = []
+    pos = 0
+    items: list[tuple[str, Span]] = []
+    for start, end, kind in chosen:
+        parts.append(text[pos:start])
+        parts.append(PLACEHOLDER[kind])
+        items.append((kind, Span(start, end, text[start:end])))
+        pos = end
+    parts.append(text[pos:])
+    return Redaction("".join(parts), tuple(items))

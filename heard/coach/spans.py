@@ -1,0 +1,27 @@
+"""Small helpers for building evidence spans."""
+
+from __future__ import annotations
+
+import re
+
+from .types import Span
+
+MAX_SPANS = 8  # per finding; enough evidence to show, bounded for huge inputs
+
+
+def span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def find_spans(
+    regex: re.Pattern, scanned: str, original: str, limit: int = MAX_SPANS
+) -> list[Span]:
+    """Spans of ``regex`` in ``scanned`` (a same-length fold of ``original``)."""
+    out: list[Span] = []
+    for m in regex.finditer(scanned):
+        s, e = m.span()
+        if e > s:
+            out.append(Span(s, e, original[s:e]))
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,107 @@
+"""The other person's state: emotion, intensity, primary need and the dimension to lead with.
+
+Needs map to the three empathy dimensions: upset -> emotional resonance first, confused ->
+cognitive understanding (information), stuck -> behavioural support (action).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .lexicon import FLAGS, fold, load
+from .spans import MAX_SPANS
+from .types import OtherState, Span
+
+LEAD = {"upset": "emotional", "confused": "cognitive", "stuck": "behavioural"}
+_CAPS = re.compile(r"\b[A-Z]{3,}\b")
+_STUCK = re.compile(
+    r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
+    r"keeps?|again|stuck|blocked|no way to|unable)\b",
+    FLAGS,
+)
+
+
+@cache
+def _compiled() -> tuple[re.Pattern, dict[str, float], dict[str, str], re.Pattern, re.Pattern]:
+    data = load("emotions")
+    groups, valence, need = [], {}, {}
+    for name, entry in data["emotion"].items():
+        groups.append(rf"(?P<{name}>\b(?:{'|'.join(entry['words'])})\b)")
+        valence[name] = float(entry["valence"])
+        need[name] = entry["need"]
+    emotions = re.compile("|".join(groups), FLAGS)
+    inten = data["intensity"]
+    intensifiers = re.compile(r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b", FLAGS)
+    profanity = re.compile(r"\b(?:" + "|".join(inten["profanity"]) + r")\b", FLAGS)
+    return emotions, valence, need, intensifiers, profanity
+
+
+def emotion_hits(text: str) -> list[tuple[str, int, int]]:
+    """(emotion, start, end) for every emotion word in ``text``."""
+    emotions = _compiled()[0]
+    return [(m.lastgroup or "", m.start(), m.end()) for m in emotions.finditer(fold(text))]
+
+
+def tone(text: str) -> float:
+    """Valence of a text in -1..1 from the emotion lexicon (0 when no emotion words)."""
+    valence = _compiled()[1]
+    hits = emotion_hits(text)
+    if not hits:
+        return 0.0
+    total = sum(valence[e] for e, _, _ in hits)
+    scale = 0.6 + 0.4 * intensity_of(text, len(hits))
+    return max(-1.0, min(1.0, total / len(hits) * scale))
+
+
+def intensity_of(text: str, emotion_count: int) -> float:
+    _, _, _, intensifiers, profanity = _compiled()
+    folded = fold(text)
+    score = 0.0
+    if emotion_count:
+        score += 0.25 + 0.1 * min(3, emotion_count - 1)
+    score += 0.08 * min(3, sum(1 for _ in intensifiers.finditer(folded)))
+    score += 0.05 * min(4, text.count("!"))
+    if len(_CAPS.findall(text)) >= 1 and not text.isupper() or text.isupper() and len(text) > 8:
+        score += 0.15
+    if profanity.search(folded):
+        score += 0.2
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def read_state(context: str) -> OtherState:
+    """Read emotion, intensity and need from the other person's words.
+
+    >>> read_state("I'm so confused, what does this charge mean?").need
+    'confused'
+    """
+    _, valence, need_of, _, _ = _compiled()
+    folded = fold(context)
+    hits = emotion_hits(context)
+    counts: dict[str, float] = {}
+    for e, _, _ in hits:
+        counts[e] = counts.get(e, 0.0) + 1.0
+    negative = sum(c for e, c in counts.items() if valence[e] < 0)
+    if negative:
+        # Thanks inside a complaint ("thanks for nothing") should not win.
+        counts = {e: c for e, c in counts.items() if valence[e] < 0}
+    emotion = "neutral"
+    if counts:
+        emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
+    intensity = intensity_of(context, len(hits))
+
+    need_score = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
+    for e, c in counts.items():
+        need_score[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
+    need_score["stuck"] += 0.5 * min(4, len(_STUCK.findall(folded)))
+    need_score["confused"] += 0.6 * min(3, context.count("?"))
+    need_score["upset"] += 1.5 * intensity
+    if emotion in ("gratitude", "relief"):
+        need_score["upset"] += 0.5
+    if not any(need_score.values()):
+        need = "confused" if "?" in context else "stuck"
+    else:
+        need = max(need_score, key=lambda n: (need_score[n], n == "upset"))
+    evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
+    confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3) if hits else 0.3
+    return OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)

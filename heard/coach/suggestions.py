@@ -1,0 +1,108 @@
+"""Suggestions for missing moves, drawn from the phrase bank to fit emotion and need."""
+
+from __future__ import annotations
+
+import zlib
+from functools import cache
+
+from .lexicon import load
+from .types import Finding, OtherState, Suggestion
+
+# Which moves matter most, in order, for each primary need.
+PRIORITY = {
+    "upset": ("emotion_labelling", "validation", "acknowledging_impact", "next_steps"),
+    "confused": ("interpretation", "exploring_question", "next_steps", "emotion_labelling"),
+    "stuck": ("acknowledging_impact", "next_steps", "offering_support", "emotion_labelling"),
+    None: ("emotion_labelling", "exploring_question", "next_steps"),
+}
+# A pitfall is best repaired by the move it crowds out.
+REPAIR = {
+    "scripted_line": ("emotion_labelling", "the stock phrase can sound performed"),
+    "reassurance_without_action": ("next_steps", "reassurance lands when it comes with a step"),
+    "premature_solution": ("emotion_labelling", "acknowledge the feeling before the fix"),
+    "defensiveness": ("concrete_apology", "own what went wrong instead of defending it"),
+    "blame": ("concrete_apology", "take ownership instead of placing fault"),
+    "minimising": ("validation", "the problem is as big as it feels to them"),
+    "judgement": ("interpretation", "describe their view without evaluating it"),
+    "one_upping": ("exploring_question", "bring the attention back to their story"),
+    "mirroring_anger": ("offering_space", "lower the temperature before going on"),
+    "over_promising": ("next_steps", "commit to what you will actually do"),
+    "absolutist_language": ("interpretation", "describe this situation, not all situations"),
+}
+REASON = {
+    "emotion_labelling": "Naming the feeling shows you noticed it",
+    "acknowledging_impact": "Saying what this cost them shows you see the whole problem",
+    "concrete_apology": "An apology that names what went wrong is believed",
+    "validation": "Telling them their reaction makes sense lowers the temperature",
+    "interpretation": "Reflecting their view in your words proves you listened",
+    "exploring_question": "An open question invites the part of the story you don't have yet",
+    "next_steps": "A concrete next step turns empathy into something they can rely on",
+    "offering_support": "Offering a choice gives them back some control",
+    "boundary_statement": "A clear, kind limit is easier to hear than a vague one",
+    "offering_space": "A pause helps when feelings run high",
+    "warm_handoff": "Passing on the context spares them repeating the story",
+}
+MAX_SUGGESTIONS = 3
+
+
+@cache
+def _bank() -> tuple[dict, ...]:
+    return tuple(load("phrase_bank")["phrase"])
+
+
+def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = "") -> str:
+    """The best-fitting phrase for a move; ties vary with ``seed`` so lines don't repeat.
+
+    >>> pick_phrase("offering_space", "sadness", "upset")
+    'We can go at whatever pace feels right for you.'
+    """
+    best: list[str] = []
+    best_score = -1
+    for p in _bank():
+        if p["move"] != move:
+            continue
+        em = 2 if emotion in p["emotions"] else 1 if "*" in p["emotions"] else -1
+        nd = 2 if need in p["needs"] else 1 if "*" in p["needs"] else -1
+        if em < 0 or nd < 0:
+            continue
+        score = em * 3 + nd * 2
+        if score > best_score:
+            best, best_score = [p["text"]], score
+        elif score == best_score:
+            best.append(p["text"])
+    if not best:
+        return ""
+    return best[zlib.crc32(seed.encode("utf-8", "replace")) % len(best)]
+
+
+def suggest(
+    moves: tuple[Finding, ...],
+    pitfalls: tuple[Finding, ...],
+    state: OtherState | None,
+    seed: str = "",
+) -> tuple[Suggestion, ...]:
+    """Up to three suggestions: repairs for pitfalls first, then missing priority moves."""
+    present = {f.label for f in moves}
+    emotion = state.emotion if state else None
+    need = state.need if state else None
+    wanted: list[tuple[str, str]] = []
+    for f in pitfalls:
+        move, why = REPAIR[f.label]
+        wanted.append((move, f"Instead of {f.label.replace('_', ' ')}: {why}."))
+    for move in PRIORITY[need]:
+        reason = REASON[move]
+        if state is not None:
+            reason += f" (they seem {state.emotion}; lead with the {state.lead} dimension)"
+        wanted.append((move, reason + "."))
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for move, reason in wanted:
+        if move in present or move in seen:
+            continue
+        text = pick_phrase(move, emotion, need, seed)
+        if text:
+            out.append(Suggestion(move, text, reason))
+            seen.add(move)
+        if len(out) >= MAX_SUGGESTIONS:
+            break
+    return tuple(out)

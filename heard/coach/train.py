@@ -1,0 +1,649 @@
+"""``heard coach train``: learn the coach's semantic heads from labelled data you provide.
+
+The command fine-tunes the bundled all-MiniLM-L6-v2 encoder with four heads at once
+(EPITOME emotional reactions, interpretations and explorations, 0/1/2 each, and the eight
+ESConv support strategies) and writes a :class:`~heard.coach.semantic.CoachModel` to
+``--out``, a directory outside the installed package::
+
+    heard coach train --data ../shared/data --out ~/heard-models/coach --epochs 4
+
+Only files whose names say they are training files are read: a name containing ``dev``,
+``test``, ``valid`` or ``heldout`` is refused outright, so evaluation data can sit in the
+same directory without leaking into the model. Two layouts are understood:
+
+1. The public research layout, as distributed::
+
+       DIR/epitome/emotional-reactions.train.csv   sp_id,rp_id,seeker_post,response_post,level,rationales
+       DIR/epitome/interpretations.train.csv       (same columns; rows joined on sp_id + rp_id)
+       DIR/epitome/explorations.train.csv
+       DIR/esconv/train.jsonl                      one conversation per line: {"dialog": [{"speaker":
+                                                   "usr"|"sys", "text": ..., "strategy": ...}, ...]}
+
+2. A generic labelled layout, for a team's own data::
+
+       DIR/epitome.train.csv      seeker,response,emotional_reactions,interpretations,explorations
+                                  (levels 0/1/2; optional columns emotional_reactions_rationales,
+                                  ... with pipe-separated evidence phrases; optional group column
+                                  keeps related rows on the same side of the held-out split)
+       DIR/strategies.train.csv   text,strategy[,context][,group]   (strategy: one of the eight names)
+
+Either file may be missing, but not both. A portion of the training data (15 % by group) is
+held out inside the command to pick the epoch and the per-class decision offsets; nothing
+else is looked at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import hashlib
+import json
+import math
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heard.coach.semantic import EPITOME_TASKS, LEVELS, STRATEGIES
+
+_FORBIDDEN = {"dev", "test", "tests", "valid", "validation", "val", "heldout", "eval"}
+_EPITOME_FILES = {
+    "emotional_reactions": "emotional-reactions",
+    "interpretations": "interpretations",
+    "explorations": "explorations",
+}
+
+
+class NotTrainingData(ValueError):
+    """Raised when asked to read a file that is not named as training data."""
+
+
+def assert_training_file(path: str | Path) -> Path:
+    """Return ``path`` if its file name marks it as training data, else raise.
+
+    >>> assert_training_file("epitome/explorations.train.csv").name
+    'explorations.train.csv'
+    >>> assert_training_file("esconv/dev.jsonl")
+    Traceback (most recent call last):
+    ...
+    heard.coach.train.NotTrainingData: refusing to train on 'dev.jsonl': ...
+    """
+    p = Path(path)
+    tokens = {t for t in re.split(r"[^a-z0-9]+", p.name.lower()) if t}
+    bad = tokens & _FORBIDDEN
+    if bad or "train" not in tokens:
+        raise NotTrainingData(
+            f"refusing to train on {p.name!r}: only files named for training are read "
+            f"(name must contain 'train' and none of {sorted(_FORBIDDEN)})"
+        )
+    return p
+
+
+def _open_training(path: Path):
+    assert_training_file(path)
+    return path.open(encoding="utf-8", newline="")
+
+
+# -- data ---------------------------------------------------------------------------------
+@dataclass
+class EpitomeExample:
+    seeker: str
+    response: str
+    levels: dict[str, int]
+    rationales: dict[str, list[str]] = field(default_factory=dict)
+    group: str = ""
+
+
+@dataclass
+class StrategyExample:
+    text: str
+    strategy: str
+    context: str = ""
+    group: str = ""
+
+
+def _level(value: str, where: str) -> int:
+    level = int(str(value).strip())
+    if level not in range(LEVELS):
+        raise ValueError(f"{where}: level must be 0, 1 or 2, got {value!r}")
+    return level
+
+
+def _split_rationales(value: str | None) -> list[str]:
+    return [r.strip() for r in (value or "").split("|") if len(r.strip()) > 1]
+
+
+def read_research_epitome(folder: Path) -> list[EpitomeExample]:
+    """Join the three EPITOME ``*.train.csv`` files on (sp_id, rp_id)."""
+    merged: dict[tuple[str, str], EpitomeExample] = {}
+    for task, stem in _EPITOME_FILES.items():
+        path = folder / f"{stem}.train.csv"
+        with _open_training(path) as fh:
+            for n, row in enumerate(csv.DictReader(fh), start=2):
+                key = (row["sp_id"], row["rp_id"])
+                ex = merged.get(key)
+                if ex is None:
+                    ex = merged[key] = EpitomeExample(
+                        seeker=row["seeker_post"],
+                        response=row["response_post"],
+                        levels={},
+                        group=row["sp_id"],
+                    )
+                if task in ex.levels:  # a repeated pair: the first label wins
+                    continue
+                ex.levels[task] = _level(row["level"], f"{path}:{n}")
+                ex.rationales[task] = _split_rationales(row.get("rationales"))
+    return [ex for ex in merged.values() if len(ex.levels) == len(EPITOME_TASKS)]
+
+
+def read_research_esconv(path: Path) -> list[StrategyExample]:
+    """Supporter turns (speaker ``sys``) with their strategy and the seeker's last words."""
+    out: list[StrategyExample] = []
+    with _open_training(path) as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            conv = json.loads(line)
+            context = ""
+            for turn in conv.get("dialog", []):
+                text = (turn.get("text") or "").strip()
+                if turn.get("speaker") == "sys":
+                    strategy = turn.get("strategy")
+                    if strategy in STRATEGIES and text:
+                        out.append(StrategyExample(text, strategy, context, f"conv{n}"))
+                else:
+                    context = text
+    return out
+
+
+def read_generic_epitome(path: Path) -> list[EpitomeExample]:
+    out = []
+    with _open_training(path) as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            out.append(
+                EpitomeExample(
+                    seeker=row.get("seeker") or "",
+                    response=row["response"],
+                    levels={t: _level(row[t], f"{path}:{n}") for t in EPITOME_TASKS},
+                    rationales={
+                        t: _split_rationales(row.get(f"{t}_rationales")) for t in EPITOME_TASKS
+                    },
+                    group=row.get("group") or f"row{n}",
+                )
+            )
+    return out
+
+
+def read_generic_strategies(path: Path) -> list[StrategyExample]:
+    out = []
+    with _open_training(path) as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            if row["strategy"] not in STRATEGIES:
+                raise ValueError(f"{path}:{n}: unknown strategy {row['strategy']!r}")
+            out.append(
+                StrategyExample(
+                    row["text"], row["strategy"], row.get("context") or "", row.get("group") or ""
+                )
+            )
+    return out
+
+
+def read_training_data(data_dir: str | Path) -> tuple[list[EpitomeExample], list[StrategyExample]]:
+    """Read whichever of the two layouts ``data_dir`` holds (see the module docstring)."""
+    root = Path(data_dir).expanduser()
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such data directory: {root}")
+    epitome: list[EpitomeExample] = []
+    turns: list[StrategyExample] = []
+    if (root / "epitome").is_dir():
+        epitome = read_research_epitome(root / "epitome")
+    elif (root / "epitome.train.csv").is_file():
+        epitome = read_generic_epitome(root / "epitome.train.csv")
+    if (root / "esconv" / "train.jsonl").is_file():
+        turns = read_research_esconv(root / "esconv" / "train.jsonl")
+    elif (root / "strategies.train.csv").is_file():
+        turns = read_generic_strategies(root / "strategies.train.csv")
+    if not epitome and not turns:
+        raise FileNotFoundError(
+            f"no training files found in {root}: expected epitome/*.train.csv and "
+            "esconv/train.jsonl, or epitome.train.csv and strategies.train.csv"
+        )
+    return epitome, turns
+
+
+def _held_out(group: str, fraction: float, seed: int) -> bool:
+    digest = hashlib.sha1(f"{seed}:{group}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < fraction
+
+
+# -- training -----------------------------------------------------------------------------
+def macro_f1(gold: Sequence[int], pred: Sequence[int], labels: Sequence[int]) -> float:
+    """Macro-averaged F1 over ``labels`` present in gold or predictions (sklearn's convention)."""
+    present = [c for c in labels if c in set(gold) or c in set(pred)]
+    if not present:
+        return 0.0
+    scores = []
+    for c in present:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p != c)
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores)
+
+
+def _class_weights(labels: Sequence[int], n_classes: int, power: float):
+    counts = Counter(labels)
+    total = len(labels)
+    return [
+        (total / (n_classes * counts[c])) ** power if counts.get(c) else 1.0
+        for c in range(n_classes)
+    ]
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 5e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    max_length: int = 128
+    strategy_max_length: int = 64
+    strategy_per_epoch: int = 4000
+    use_context: bool = False
+    rationale_weight: float = 0.5
+    class_weight_power: float = 0.5
+    val_fraction: float = 0.15
+    tune_bias: bool = True
+    seed: int = 13
+
+
+def _tokenize_epitome(tokenizer, examples: list[EpitomeExample], cfg: TrainConfig):
+    """Token ids plus, per task, a 0/1 tag per token: inside one of the rationale phrases."""
+    items = []
+    for ex in examples:
+        if cfg.use_context:
+            enc = tokenizer(
+                ex.seeker,
+                ex.response,
+                truncation="longest_first",
+                max_length=cfg.max_length,
+                return_offsets_mapping=True,
+            )
+            seq = enc.sequence_ids()
+            in_response = [s == 1 for s in seq]
+        else:
+            enc = tokenizer(
+                ex.response,
+                truncation=True,
+                max_length=cfg.max_length,
+                return_offsets_mapping=True,
+            )
+            in_response = [s == 0 for s in enc.sequence_ids()]
+        offsets = enc["offset_mapping"]
+        tags = {}
+        lowered = ex.response.lower()
+        for task in EPITOME_TASKS:
+            spans = []
+            for phrase in ex.rationales.get(task, []):
+                at = lowered.find(phrase.lower())
+                if at >= 0:
+                    spans.append((at, at + len(phrase)))
+            tags[task] = [
+                1.0 if inside and any(s < e2 and s2 < e for s2, e2 in spans) and e > s else 0.0
+                for inside, (s, e) in zip(in_response, offsets, strict=True)
+            ]
+        items.append((enc["input_ids"], tags, ex.levels))
+    return items
+
+
+def _tokenize_strategies(tokenizer, turns: list[StrategyExample], cfg: TrainConfig):
+    items = []
+    for t in turns:
+        enc = tokenizer(t.text, truncation=True, max_length=cfg.strategy_max_length)
+        items.append((enc["input_ids"], STRATEGIES.index(t.strategy)))
+    return items
+
+
+def _pad(torch, seqs: list[list[int]], pad_id: int):
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def _tune_bias(logits, gold: list[int], n_classes: int) -> list[float]:
+    """Per-class additive logit offsets (class 0 fixed at 0) that maximise macro-F1 on the
+    held-out part of the training data; a coarse grid keeps it from chasing noise."""
+    grid = [x / 4 for x in range(-4, 9)]  # -1.0 .. 2.0
+    best = (macro_f1(gold, logits.argmax(-1).tolist(), range(n_classes)), [0.0] * n_classes)
+    if n_classes != LEVELS:
+        return best[1]
+    import torch
+
+    for b1 in grid:
+        for b2 in grid:
+            shifted = logits + torch.tensor([0.0, b1, b2])
+            score = macro_f1(gold, shifted.argmax(-1).tolist(), range(n_classes))
+            # Prefer smaller offsets when scores tie: the grid is coarse on purpose.
+            if score > best[0] + 1e-9:
+                best = (score, [0.0, b1, b2])
+    return best[1]
+
+
+def train_model(
+    epitome: list[EpitomeExample],
+    turns: list[StrategyExample],
+    cfg: TrainConfig | None = None,
+    *,
+    log: Callable[[str], None] = print,
+):
+    """Fine-tune the bundled encoder and heads; return ``(CoachModel, report)``."""
+    from heard.coach.semantic import CoachModel, _torch, mean_pool
+
+    cfg = cfg or TrainConfig()
+    torch = _torch()
+    started = time.monotonic()
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+
+    model = CoachModel.from_base(
+        {"max_length": cfg.max_length, "use_context": cfg.use_context, "bias": {}}
+    )
+    tok, encoder, heads = model.tokenizer, model.encoder, model.heads
+    hidden = encoder.config.hidden_size
+    rationale_head = torch.nn.Linear(hidden, len(EPITOME_TASKS))
+    pad_id = tok.pad_token_id or 0
+
+    ep_train = [e for e in epitome if not _held_out(e.group, cfg.val_fraction, cfg.seed)]
+    ep_val = [e for e in epitome if _held_out(e.group, cfg.val_fraction, cfg.seed)]
+    st_train = [t for t in turns if not _held_out(t.group, cfg.val_fraction, cfg.seed)]
+    st_val = [t for t in turns if _held_out(t.group, cfg.val_fraction, cfg.seed)]
+    if len(ep_val) < 2 or len(ep_train) < 2:  # tiny data sets: train and pick on all of it
+        ep_train = ep_val = epitome
+    if turns and (len(st_val) < 2 or len(st_train) < 2):
+        st_train = st_val = turns
+    log(
+        f"training on {len(ep_train)} EPITOME pairs and {len(st_train)} strategy turns; "
+        f"holding out {len(ep_val)} / {len(st_val)} to choose the epoch"
+    )
+
+    ep_items = _tokenize_epitome(tok, ep_train, cfg)
+    ep_val_items = _tokenize_epitome(tok, ep_val, cfg)
+    st_items = _tokenize_strategies(tok, st_train, cfg)
+    st_val_items = _tokenize_strategies(tok, st_val, cfg)
+
+    weights = {
+        t: torch.tensor(
+            _class_weights([e.levels[t] for e in ep_train], LEVELS, cfg.class_weight_power)
+        )
+        for t in EPITOME_TASKS
+    }
+    st_weight = torch.tensor(
+        _class_weights(
+            [STRATEGIES.index(t.strategy) for t in st_train] or [0],
+            len(STRATEGIES),
+            cfg.class_weight_power,
+        )
+    )
+
+    per_epoch_st = min(len(st_items), cfg.strategy_per_epoch)
+    st_batch = cfg.batch_size * 2
+    steps_per_epoch = math.ceil(len(ep_items) / cfg.batch_size) + math.ceil(per_epoch_st / st_batch)
+    total_steps = max(1, steps_per_epoch * cfg.epochs)
+    warmup_steps = int(total_steps * cfg.warmup)
+
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in encoder.named_parameters() if not n.endswith(no_decay)],
+            "lr": cfg.lr,
+            "weight_decay": cfg.weight_decay,
+        },
+        {
+            "params": [p for n, p in encoder.named_parameters() if n.endswith(no_decay)],
+            "lr": cfg.lr,
+            "weight_decay": 0.0,
+        },
+        {
+            "params": list(heads.parameters()) + list(rationale_head.parameters()),
+            "lr": cfg.head_lr,
+            "weight_decay": 0.0,
+        },
+    ]
+    opt = torch.optim.AdamW(groups)
+    base_lrs = [g["lr"] for g in groups]
+
+    def set_lr(step: int):
+        if step < warmup_steps:
+            scale = (step + 1) / max(1, warmup_steps)
+        else:
+            scale = max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
+        for g, base in zip(opt.param_groups, base_lrs, strict=True):
+            g["lr"] = base * scale
+
+    def evaluate():
+        encoder.eval()
+        heads.eval()
+        logits = {t: [] for t in (*EPITOME_TASKS, "strategy")}
+        with torch.inference_mode():
+            for start in range(0, len(ep_val_items), 64):
+                chunk = ep_val_items[start : start + 64]
+                ids, mask = _pad(torch, [c[0] for c in chunk], pad_id)
+                vec = mean_pool(encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+                for t in EPITOME_TASKS:
+                    logits[t].append(heads[t](vec))
+            for start in range(0, len(st_val_items), 128):
+                chunk = st_val_items[start : start + 128]
+                ids, mask = _pad(torch, [c[0] for c in chunk], pad_id)
+                vec = mean_pool(encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+                logits["strategy"].append(heads["strategy"](vec))
+        out = {k: torch.cat(v) if v else None for k, v in logits.items()}
+        gold = {t: [c[2][t] for c in ep_val_items] for t in EPITOME_TASKS}
+        gold["strategy"] = [c[1] for c in st_val_items]
+        scores = {}
+        for t in EPITOME_TASKS:
+            if out[t] is not None:
+                scores[t] = macro_f1(gold[t], out[t].argmax(-1).tolist(), range(LEVELS))
+        if out["strategy"] is not None:
+            scores["strategy"] = macro_f1(
+                gold["strategy"], out["strategy"].argmax(-1).tolist(), range(len(STRATEGIES))
+            )
+        return scores, out, gold
+
+    ce = torch.nn.functional.cross_entropy
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    step = 0
+    best: dict[str, Any] = {"score": -1.0}
+    history = []
+    for epoch in range(1, cfg.epochs + 1):
+        encoder.train()
+        heads.train()
+        rationale_head.train()
+        order = list(range(len(ep_items)))
+        random.shuffle(order)
+        batches: list[tuple[str, list[int]]] = [
+            ("ep", order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)
+        ]
+        st_pick = random.sample(range(len(st_items)), per_epoch_st) if per_epoch_st else []
+        batches += [("st", st_pick[i : i + st_batch]) for i in range(0, len(st_pick), st_batch)]
+        random.shuffle(batches)
+        running = 0.0
+        for kind, idx in batches:
+            set_lr(step)
+            if kind == "ep":
+                chunk = [ep_items[i] for i in idx]
+                ids, mask = _pad(torch, [c[0] for c in chunk], pad_id)
+                hidden_states = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                vec = mean_pool(hidden_states, mask)
+                loss = 0.0
+                for t in EPITOME_TASKS:
+                    gold = torch.tensor([c[2][t] for c in chunk])
+                    loss = loss + ce(heads[t](vec), gold, weight=weights[t])
+                if cfg.rationale_weight > 0:
+                    width = ids.shape[1]
+                    tags = torch.zeros((len(chunk), width, len(EPITOME_TASKS)))
+                    for b, c in enumerate(chunk):
+                        for k, t in enumerate(EPITOME_TASKS):
+                            tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
+                    token_logits = rationale_head(hidden_states)
+                    per_token = bce(token_logits, tags, reduction="none").mean(-1)
+                    m = mask.to(per_token.dtype)
+                    loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
+            else:
+                chunk = [st_items[i] for i in idx]
+                ids, mask = _pad(torch, [c[0] for c in chunk], pad_id)
+                vec = mean_pool(encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+                gold = torch.tensor([c[1] for c in chunk])
+                loss = ce(heads["strategy"](vec), gold, weight=st_weight)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(
+                list(encoder.parameters()) + list(heads.parameters()), 1.0
+            )
+            opt.step()
+            step += 1
+            running += float(loss)
+        scores, val_logits, val_gold = evaluate()
+        ep_scores = [scores[t] for t in EPITOME_TASKS if t in scores]
+        score = sum(ep_scores) / len(ep_scores) if ep_scores else scores.get("strategy", 0.0)
+        elapsed = time.monotonic() - started
+        history.append(
+            {
+                "epoch": epoch,
+                "loss": running / max(1, len(batches)),
+                "held_out": scores,
+                "seconds": round(elapsed, 1),
+            }
+        )
+        log(
+            f"epoch {epoch}/{cfg.epochs}: loss {running / max(1, len(batches)):.3f}  held-out "
+            + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            + f"  ({elapsed:.0f}s)"
+        )
+        if score > best["score"]:
+            best = {
+                "score": score,
+                "epoch": epoch,
+                "encoder": copy.deepcopy(encoder.state_dict()),
+                "heads": copy.deepcopy(heads.state_dict()),
+                "logits": val_logits,
+                "gold": val_gold,
+                "scores": scores,
+            }
+
+    encoder.load_state_dict(best["encoder"])
+    heads.load_state_dict(best["heads"])
+    bias: dict[str, list[float]] = {}
+    if cfg.tune_bias and epitome:
+        for t in EPITOME_TASKS:
+            bias[t] = _tune_bias(best["logits"][t], best["gold"][t], LEVELS)
+    model.meta.update(
+        {
+            "bias": bias,
+            "trained": {
+                "epochs": cfg.epochs,
+                "best_epoch": best["epoch"],
+                "held_out": best["scores"],
+                "epitome_pairs": len(ep_train),
+                "strategy_turns": len(st_train),
+                "seconds": round(time.monotonic() - started, 1),
+                "config": cfg.__dict__,
+            },
+        }
+    )
+    encoder.eval()
+    heads.eval()
+    report = {"history": history, **model.meta["trained"], "bias": bias}
+    return model, report
+
+
+def _inside_package(path: Path) -> bool:
+    root = Path(__file__).resolve().parents[1]
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def train(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    cfg: TrainConfig | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Read ``data_dir``, train, write the model to ``out_dir``; return the training report."""
+    out = Path(out_dir).expanduser()
+    if _inside_package(out):
+        raise ValueError(f"refusing to write a trained model inside the heard package: {out}")
+    epitome, turns = read_training_data(data_dir)
+    model, report = train_model(epitome, turns, cfg, log=log)
+    model.save(out)
+    (out / "training-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    log(f"wrote {out} in {report['seconds']:.0f}s (best epoch {report['best_epoch']})")
+    return report
+
+
+# -- command line ------------------------------------------------------------------------
+def _run(args: argparse.Namespace) -> int:
+    cfg = TrainConfig(
+        epochs=args.epochs,
+        use_context=args.context,
+        max_length=args.max_length,
+        seed=args.seed,
+        tune_bias=not args.no_bias,
+        rationale_weight=args.rationale_weight,
+    )
+    try:
+        train(args.data, args.out, cfg=cfg, log=lambda m: print(m, file=sys.stderr, flush=True))
+    except (NotTrainingData, FileNotFoundError, ValueError) as exc:
+        print(f"heard coach train: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--data", required=True, help="directory with *.train.* files")
+    parser.add_argument("--out", required=True, help="directory to write the model to")
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--max-length", type=int, default=TrainConfig.max_length)
+    parser.add_argument(
+        "--context", action="store_true", help="encode the seeker's post before the response"
+    )
+    parser.add_argument("--rationale-weight", type=float, default=TrainConfig.rationale_weight)
+    parser.add_argument("--no-bias", action="store_true", help="skip per-class offset tuning")
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.set_defaults(func=_run, handler=_run)
+    return parser
+
+
+def register_train(coach_subparsers) -> argparse.ArgumentParser:
+    """Add ``train`` to the ``heard coach`` sub-commands."""
+    parser = coach_subparsers.add_parser(
+        "train",
+        help="fine-tune the semantic heads on labelled data",
+        description=__doc__.split("\n\n")[0],
+    )
+    return add_arguments(parser)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="heard coach train"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
