@@ -1,0 +1,1 @@
+"""QA: rubrics and their automatic pre-scores (pure Python, no Django)."""

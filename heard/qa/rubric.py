@@ -1,0 +1,548 @@
+"""The QA rubric: loaded from TOML data, pre-scored from a coach ConversationAnalysis.
+
+The rubric is defined once, as data, in ``heard/qa/rubric.toml``; this module only reads it
+and applies it. It is pure Python (no Django) so the batch scorer, the drills and the QA
+flows share it.
+
+>>> rubric = load_rubric()
+>>> [item.id for item in rubric.items][:2]
+['genuine_acknowledgement', 'concrete_apology']
+>>> # scores = prescore(analyze_conversation(turns))   # -> tuple[ItemScore, ...]
+
+Every automatic score carries its evidence: which move, pitfall, metric or pattern moved it,
+in which turn, with the character span and the quoted text, so a person reviewing the
+pre-score can see why it was given.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
+
+# Evidence quotes are kept per rule so a long conversation cannot blow up a result record.
+MAX_EVIDENCE_PER_RULE = 3
+
+_OPS = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+_SOURCES = ("move", "pitfall", "metric", "pattern")
+_ROLES = ("agent", "customer")
+
+
+class RubricError(ValueError):
+    """The rubric file is malformed; the message names the item and field."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One piece of evidence an item looks for (see rubric.toml for the semantics)."""
+
+    source: str
+    label: str = ""  # move / pitfall label, or metric name
+    weight: float = 0.0
+    op: str = ""
+    value: float = 0.0
+    role: str = ""
+    patterns: tuple[re.Pattern[str], ...] = ()
+    per_occurrence: bool = False
+    cap: int = 1
+
+    def describe(self) -> str:
+        if self.source in ("move", "pitfall"):
+            return f"{self.source} {self.label}"
+        if self.source == "metric":
+            return f"{self.label} {self.op} {_fmt(self.value)}"
+        return f"{self.role} says {' | '.join(p.pattern for p in self.patterns)}"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    when: tuple[Rule, ...] = ()
+    require: tuple[Rule, ...] = ()
+    forbid: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    id: str
+    title: str
+    description: str
+    kind: str  # "evidence" | "checks"
+    scale_min: int
+    scale_max: int
+    scale_labels: tuple[str, ...]
+    base: float = 0.0
+    evidence: tuple[Rule, ...] = ()
+    applies_when: tuple[Rule, ...] = ()
+    checks: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    title: str
+    version: int
+    items: tuple[RubricItem, ...]
+    source: str = ""  # where it was loaded from
+
+    def item(self, item_id: str) -> RubricItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def labels(self) -> dict[str, set[str]]:
+        """Every move and pitfall label the rubric refers to (to check against the coach)."""
+        found: dict[str, set[str]] = {"move": set(), "pitfall": set()}
+        for item in self.items:
+            rules = list(item.evidence) + list(item.applies_when)
+            for check in item.checks:
+                rules += list(check.when) + list(check.require) + list(check.forbid)
+            for rule in rules:
+                if rule.source in found:
+                    found[rule.source].add(rule.label)
+        return found
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an automatic score moved: the rule, its effect, and where in the conversation."""
+
+    source: str  # "move" | "pitfall" | "metric" | "pattern" | "check"
+    label: str
+    effect: float  # the weight it added (negative lowers the score); 0 for context
+    turn: int | None = None  # index into the conversation's turns
+    start: int | None = None  # character offsets into that turn's text
+    end: int | None = None
+    quote: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "label": self.label,
+            "effect": self.effect,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item_id: str
+    title: str
+    score: int | None  # None: not applicable to this conversation
+    raw: float | None  # before rounding and clamping
+    scale_min: int
+    scale_max: int
+    level: str  # the scale label of `score`, or "not applicable"
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    @property
+    def normalised(self) -> float | None:
+        """The score on 0..1, for charts and comparisons across scales."""
+        if self.score is None:
+            return None
+        return (self.score - self.scale_min) / (self.scale_max - self.scale_min)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item_id,
+            "title": self.title,
+            "score": self.score,
+            "raw": self.raw,
+            "scale": [self.scale_min, self.scale_max],
+            "level": self.level,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
+    if not isinstance(raw, dict):
+        raise RubricError(f"{where}: a rule must be a table")
+    source = raw.get("source")
+    if source not in _SOURCES:
+        raise RubricError(f"{where}: source must be one of {', '.join(_SOURCES)}")
+    weight = raw.get("weight", 0.0)
+    if weighted and not isinstance(weight, int | float):
+        raise RubricError(f"{where}: weight must be a number")
+    cap = raw.get("cap", 1)
+    common = {
+        "weight": float(weight),
+        "per_occurrence": bool(raw.get("per_occurrence", False)),
+        "cap": int(cap),
+    }
+    if source in ("move", "pitfall"):
+        label = raw.get("label")
+        if not isinstance(label, str) or not label:
+            raise RubricError(f"{where}: a {source} rule needs a label")
+        return Rule(source=source, label=label, **common)
+    if source == "metric":
+        metric, op, value = raw.get("metric"), raw.get("op"), raw.get("value")
+        if not isinstance(metric, str) or op not in _OPS or not isinstance(value, int | float):
+            raise RubricError(f"{where}: a metric rule needs metric, op (<, <=, ...) and value")
+        return Rule(source="metric", label=metric, op=op, value=float(value), **common)
+    role, patterns = raw.get("role"), raw.get("patterns")
+    if role not in _ROLES or not isinstance(patterns, list) or not patterns:
+        raise RubricError(f"{where}: a pattern rule needs role (agent|customer) and patterns")
+    try:
+        compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    except (re.error, TypeError) as exc:
+        raise RubricError(f"{where}: bad pattern: {exc}") from exc
+    return Rule(source="pattern", role=role, patterns=compiled, **common)
+
+
+def _rules(raw: Any, where: str, *, weighted: bool) -> tuple[Rule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RubricError(f"{where}: expected an array of tables")
+    return tuple(_rule(r, f"{where}[{i}]", weighted=weighted) for i, r in enumerate(raw))
+
+
+def parse_rubric(data: dict[str, Any], source: str = "") -> Rubric:
+    """Build a Rubric from parsed TOML data; raises RubricError with the faulty field."""
+    scale = data.get("scale", {})
+    default_min, default_max = int(scale.get("min", 0)), int(scale.get("max", 4))
+    default_labels = tuple(scale.get("labels", ()))
+    items = []
+    seen = set()
+    for index, raw in enumerate(data.get("items", [])):
+        item_id = raw.get("id")
+        where = f"items[{index}] ({item_id})"
+        if not isinstance(item_id, str) or not item_id:
+            raise RubricError(f"items[{index}]: id is required")
+        if item_id in seen:
+            raise RubricError(f"{where}: duplicate id")
+        seen.add(item_id)
+        item_scale = raw.get("scale", {})
+        lo = int(item_scale.get("min", default_min))
+        hi = int(item_scale.get("max", default_max))
+        labels = tuple(item_scale.get("labels", default_labels if "scale" not in raw else ()))
+        if hi <= lo:
+            raise RubricError(f"{where}: scale max must be above min")
+        if labels and len(labels) != hi - lo + 1:
+            raise RubricError(f"{where}: the scale needs one label per point ({hi - lo + 1})")
+        kind = raw.get("kind", "evidence")
+        checks = []
+        if kind == "checks":
+            for c_index, c_raw in enumerate(raw.get("checks", [])):
+                c_where = f"{where}.checks[{c_index}]"
+                if not isinstance(c_raw.get("id"), str):
+                    raise RubricError(f"{c_where}: id is required")
+                check = Check(
+                    id=c_raw["id"],
+                    title=str(c_raw.get("title", c_raw["id"])),
+                    when=_rules(c_raw.get("when"), f"{c_where}.when", weighted=False),
+                    require=_rules(c_raw.get("require"), f"{c_where}.require", weighted=False),
+                    forbid=_rules(c_raw.get("forbid"), f"{c_where}.forbid", weighted=False),
+                )
+                if not check.require and not check.forbid:
+                    raise RubricError(f"{c_where}: a check needs require or forbid rules")
+                checks.append(check)
+            if not checks:
+                raise RubricError(f"{where}: kind = 'checks' needs at least one check")
+        elif kind != "evidence":
+            raise RubricError(f"{where}: kind must be 'evidence' or 'checks'")
+        items.append(
+            RubricItem(
+                id=item_id,
+                title=str(raw.get("title", item_id)),
+                description=str(raw.get("description", "")).strip(),
+                kind=kind,
+                scale_min=lo,
+                scale_max=hi,
+                scale_labels=labels,
+                base=float(raw.get("base", lo)),
+                evidence=_rules(raw.get("evidence"), f"{where}.evidence", weighted=True),
+                applies_when=_rules(
+                    raw.get("applies_when"), f"{where}.applies_when", weighted=False
+                ),
+                checks=tuple(checks),
+            )
+        )
+    if not items:
+        raise RubricError("the rubric has no items")
+    return Rubric(
+        id=str(data.get("id", "rubric")),
+        title=str(data.get("title", "")),
+        version=int(data.get("version", 1)),
+        items=tuple(items),
+        source=source,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int) -> Rubric:
+    with open(path, "rb") as handle:
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise RubricError(f"{path}: {exc}") from exc
+    return parse_rubric(data, source=path)
+
+
+def load_rubric(path: str | Path | None = None) -> Rubric:
+    """Load a rubric file (Heard's default rubric when path is None); cached per file."""
+    resolved = Path(path) if path is not None else DEFAULT_RUBRIC_PATH
+    return _load_cached(str(resolved), resolved.stat().st_mtime_ns)
+
+
+# ---------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class _Hit:
+    turn: int | None
+    start: int | None
+    end: int | None
+    quote: str
+    detail: str = ""
+
+
+def conversation_facts(analysis: Any) -> dict[str, float]:
+    """Numeric facts a metric rule can test: ConversationMetrics plus tone summaries."""
+    metrics = analysis.metrics
+    facts: dict[str, float] = {}
+    for name in (
+        "participation_equity",
+        "open_questions",
+        "closed_questions",
+        "stacked_questions",
+        "turns_to_first_acknowledgement",
+        "seconds_to_first_acknowledgement",
+        "escalations",
+        "transfers",
+    ):
+        value = getattr(metrics, name, None)
+        if isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, int | float) and not math.isnan(value):
+            facts[name] = float(value)
+    facts["open_before_closed"] = float(bool(getattr(metrics, "open_before_closed", False)))
+    tone = tuple(getattr(metrics, "tone_trajectory", ()) or ())
+    if tone:
+        facts["tone_start"] = float(tone[0])
+        facts["tone_end"] = float(tone[-1])
+        facts["tone_min"] = float(min(tone))
+        facts["tone_change"] = float(tone[-1] - tone[0])
+    roles = [t.turn.role for t in analysis.turns]
+    facts["agent_turns"] = float(roles.count("agent"))
+    facts["customer_turns"] = float(roles.count("customer"))
+    intensities = [
+        t.customer_state.intensity for t in analysis.turns if t.customer_state is not None
+    ]
+    if intensities:
+        facts["max_customer_intensity"] = float(max(intensities))
+    return facts
+
+
+def _finding_hits(analysis: Any, kind: str, label: str) -> list[_Hit]:
+    hits = []
+    for turn in analysis.turns:
+        result = turn.analysis
+        if result is None:
+            continue
+        findings = result.moves if kind == "move" else result.pitfalls
+        for finding in findings:
+            if finding.label != label:
+                continue
+            spans = tuple(finding.spans)
+            if spans:
+                span = spans[0]
+                hits.append(_Hit(turn.index, span.start, span.end, span.text))
+            else:
+                hits.append(_Hit(turn.index, None, None, ""))
+            break  # one hit per turn: occurrences count turns, not repeated spans
+    return hits
+
+
+def _pattern_hits(analysis: Any, rule: Rule) -> list[_Hit]:
+    hits = []
+    for turn in analysis.turns:
+        if turn.turn.role != rule.role:
+            continue
+        for pattern in rule.patterns:
+            match = pattern.search(turn.turn.text)
+            if match:
+                hits.append(_Hit(turn.index, match.start(), match.end(), match.group(0)))
+                break
+    return hits
+
+
+def _fire(rule: Rule, analysis: Any, facts: dict[str, float]) -> list[_Hit]:
+    """The places where a rule fires (an empty list when it does not)."""
+    if rule.source in ("move", "pitfall"):
+        return _finding_hits(analysis, rule.source, rule.label)
+    if rule.source == "pattern":
+        return _pattern_hits(analysis, rule)
+    value = facts.get(rule.label)
+    if value is None or not _OPS[rule.op](value, rule.value):
+        return []
+    detail = f"{rule.label} = {_fmt(round(value, 3))} ({rule.op} {_fmt(rule.value)})"
+    return [_Hit(None, None, None, "", detail)]
+
+
+def _evidence(rule: Rule, hits: list[_Hit], effect: float, source: str = "") -> list[Evidence]:
+    return [
+        Evidence(
+            source=source or rule.source,
+            label=rule.label if rule.source != "pattern" else "pattern",
+            effect=effect if i == 0 else 0.0,
+            turn=hit.turn,
+            start=hit.start,
+            end=hit.end,
+            quote=hit.quote,
+            detail=hit.detail or rule.describe(),
+        )
+        for i, hit in enumerate(hits[:MAX_EVIDENCE_PER_RULE])
+    ]
+
+
+def _level(item: RubricItem, score: int | None) -> str:
+    if score is None:
+        return "not applicable"
+    if item.scale_labels:
+        return item.scale_labels[score - item.scale_min]
+    return str(score)
+
+
+def _round_half_up(value: float) -> int:
+    return int(math.floor(value + 0.5))
+
+
+def _score_evidence_item(item: RubricItem, analysis: Any, facts: dict[str, float]) -> ItemScore:
+    if item.applies_when and not any(_fire(r, analysis, facts) for r in item.applies_when):
+        return ItemScore(
+            item.id, item.title, None, None, item.scale_min, item.scale_max, _level(item, None)
+        )
+    raw = item.base
+    evidence: list[Evidence] = []
+    for rule in item.evidence:
+        hits = _fire(rule, analysis, facts)
+        if not hits:
+            continue
+        times = min(len(hits), rule.cap) if rule.per_occurrence else 1
+        effect = rule.weight * times
+        raw += effect
+        evidence.extend(_evidence(rule, hits, effect))
+    score = min(item.scale_max, max(item.scale_min, _round_half_up(raw)))
+    return ItemScore(
+        item.id,
+        item.title,
+        score,
+        round(raw, 3),
+        item.scale_min,
+        item.scale_max,
+        _level(item, score),
+        tuple(evidence),
+    )
+
+
+def _score_checks_item(item: RubricItem, analysis: Any, facts: dict[str, float]) -> ItemScore:
+    applicable = passed = 0
+    evidence: list[Evidence] = []
+    for check in item.checks:
+        if check.when:
+            context = [(r, h) for r in check.when if (h := _fire(r, analysis, facts))]
+            if not context:
+                continue
+        else:
+            context = []
+        applicable += 1
+        required = [(r, h) for r in check.require if (h := _fire(r, analysis, facts))]
+        forbidden = [(r, h) for r in check.forbid if (h := _fire(r, analysis, facts))]
+        ok = (not check.require or bool(required)) and not forbidden
+        passed += ok
+        verdict = "kept" if ok else "missed"
+        for rule, hits in context[:1]:
+            for ev in _evidence(rule, hits[:1], 0.0, source="check"):
+                evidence.append(_relabel(ev, check, f"applies: {ev.detail}"))
+        for rule, hits in required:
+            for ev in _evidence(rule, hits, 0.0, source="check"):
+                evidence.append(_relabel(ev, check, f"{verdict}: found {rule.describe()}"))
+        for rule, hits in forbidden:
+            for ev in _evidence(rule, hits, -1.0, source="check"):
+                evidence.append(_relabel(ev, check, f"missed: {rule.describe()}"))
+        if check.require and not required:
+            evidence.append(
+                Evidence("check", check.id, -1.0, detail=f"missed: {check.title} not found")
+            )
+    if not applicable:
+        return ItemScore(
+            item.id, item.title, None, None, item.scale_min, item.scale_max, _level(item, None)
+        )
+    raw = item.scale_min + (item.scale_max - item.scale_min) * passed / applicable
+    score = min(item.scale_max, max(item.scale_min, _round_half_up(raw)))
+    return ItemScore(
+        item.id,
+        item.title,
+        score,
+        round(raw, 3),
+        item.scale_min,
+        item.scale_max,
+        _level(item, score),
+        tuple(evidence),
+    )
+
+
+def _relabel(ev: Evidence, check: Check, detail: str) -> Evidence:
+    return Evidence(
+        source="check",
+        label=check.id,
+        effect=ev.effect,
+        turn=ev.turn,
+        start=ev.start,
+        end=ev.end,
+        quote=ev.quote,
+        detail=detail,
+    )
+
+
+def prescore(conversation_analysis: Any, rubric: Rubric | None = None) -> tuple[ItemScore, ...]:
+    """Pre-score a coach ConversationAnalysis against a rubric (Heard's default if None).
+
+    Returns one ItemScore per rubric item, in rubric order; `score` is None for items that
+    do not apply to this conversation. Spans in the evidence index the text of the turn
+    named by `turn`.
+    """
+    rubric = rubric or load_rubric()
+    facts = conversation_facts(conversation_analysis)
+    scores = []
+    for item in rubric.items:
+        if item.kind == "checks":
+            scores.append(_score_checks_item(item, conversation_analysis, facts))
+        else:
+            scores.append(_score_evidence_item(item, conversation_analysis, facts))
+    return tuple(scores)
+
+
+def overall(scores: tuple[ItemScore, ...]) -> float | None:
+    """Mean of the applicable items on 0..1 (None when no item applies)."""
+    values = [s.normalised for s in scores if s.normalised is not None]
+    return round(sum(values) / len(values), 4) if values else None
