@@ -1,0 +1,1 @@
+"""`heard score`: batch conversation QA over exports (readers, pool, Dask engine, report)."""
