@@ -59,8 +59,11 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...] = ()
     per_occurrence: bool = False
     cap: int = 1
+    name: str = ""  # a readable description, shown in the evidence instead of the rule
 
     def describe(self) -> str:
+        if self.name:
+            return self.name
         if self.source in ("move", "pitfall"):
             return f"{self.source} {self.label}"
         if self.source == "metric":
@@ -193,6 +196,7 @@ def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
         raise RubricError(f"{where}: weight must be a number")
     cap = raw.get("cap", 1)
     common = {
+        "name": str(raw.get("name", "")),
         "weight": float(weight),
         "per_occurrence": bool(raw.get("per_occurrence", False)),
         "cap": int(cap),
