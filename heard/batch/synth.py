@@ -224,7 +224,7 @@ def generate_conversations(n: int, *, turns: int = 10, seed: int = 0) -> Iterato
                     mood = rng.choice(("angrier", "upset", "question"))
             t += round(rng.uniform(8, 60), 1)
         yield {
-            "id": f"syn-{seed}-{index:07d}",
+            "id": f"syn{seed}c{index:07d}",
             "agent": agent,
             "topic": topic,
             "channel": rng.choice(("chat", "phone", "email", "social")),

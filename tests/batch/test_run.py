@@ -1,0 +1,230 @@
+"""`heard score` end to end: outputs, bad records, redaction, report, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from heard.batch.run import RunConfig, RunError, read_checkpoint, run_score
+from heard.batch.synth import generate_conversations
+from tests.batch.helpers import (
+    ROOT,
+    SAMPLES,
+    SECRETS,
+    personal_data_conversations,
+    read_jsonl,
+    write_mixed_input,
+)
+
+
+def score(inputs, out, **kwargs) -> object:
+    kwargs.setdefault("workers", 0)
+    kwargs.setdefault("progress", "never")
+    return run_score(RunConfig(inputs=[str(i) for i in inputs], out=Path(out), **kwargs))
+
+
+def test_sample_file_is_scored_with_rubric_and_metrics(tmp_path):
+    result = score([SAMPLES / "conversations.jsonl"], tmp_path / "out")
+    assert result.scored == 20 and result.errors == 0
+    rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert [r["line"] for r in rows] == list(range(1, 21))
+    first = rows[0]
+    assert first["id"] == "S-1001" and first["agent"] == "maya"
+    assert 0.0 <= first["empathy_score"] <= 1.0
+    assert [i["item"] for i in first["rubric"]] == [
+        "genuine_acknowledgement",
+        "concrete_apology",
+        "clarity_under_constraints",
+        "boundaries_and_handoffs",
+        "compliance",
+    ]
+    assert any(e["quote"] for i in first["rubric"] for e in i["evidence"])
+    assert set(first["metrics"]) >= {"tone_trajectory", "talk_share", "transfers"}
+    assert isinstance(first["moves"], dict) and isinstance(first["pitfalls"], dict)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["conversations"] == 20 and summary["errors"] == 0
+    assert sum(summary["empathy_score"]["histogram"]) == 20
+    assert set(summary["agents"]) == {"maya", "tom", "priya", "leo", "alex", "jun", "sam"}
+    # The warm agents come out ahead of the scripted and defensive ones.
+    agents = summary["agents"]
+    assert agents["maya"]["mean_rubric"] > agents["tom"]["mean_rubric"]
+    assert agents["priya"]["mean_rubric"] > agents["leo"]["mean_rubric"]
+
+
+def test_bad_records_are_listed_and_every_good_record_is_kept(tmp_path):
+    good = list(generate_conversations(40, seed=3))
+    expected = write_mixed_input(tmp_path / "mixed.jsonl", good)
+    result = score([tmp_path / "mixed.jsonl"], tmp_path / "out")
+    rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert [r["id"] for r in rows] == expected["good_ids"]
+    errors = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert {e["line"]: e["file"] for e in errors} == {
+        line: str(tmp_path / "mixed.jsonl") for line in expected["bad_lines"]
+    }
+    reasons = {e["line"]: e["error"] for e in errors}
+    kinds = {line: kind for line, kind in expected["bad_lines"].items()}
+    for line, kind in kinds.items():
+        reason = reasons[line]
+        if kind == "malformed":
+            assert reason.startswith("malformed JSON")
+        elif kind == "missing turns":
+            assert "missing field 'turns'" in reason
+        elif kind == "missing text":
+            assert "missing field 'text'" in reason
+        else:
+            assert "over the limit of 20000" in reason
+    assert result.errors == 4 and result.scored == 40
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["errors"] == 4
+
+
+def test_personal_data_never_reaches_any_output(tmp_path):
+    path = tmp_path / "pii.jsonl"
+    convs = personal_data_conversations()
+    lines = [json.dumps(c) for c in convs]
+    lines.append(json.dumps({"id": "bad-" + convs[0]["customer_email"]}))  # a bad record
+    path.write_text("\n".join(lines) + "\n")
+    score([path], tmp_path / "out")
+    out = tmp_path / "out"
+    for name in ("conversations.jsonl", "errors.jsonl", "summary.json", "report.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        for secret in SECRETS:
+            assert secret not in text, f"{secret!r} leaked into {name}"
+    rows = read_jsonl(out / "conversations.jsonl")
+    redacted = rows[0]
+    assert redacted["id"].startswith("email-") and redacted["agent"].startswith("email-")
+    assert redacted["metadata"]["customer_email"] == "[EMAIL]"
+    quotes = [e["quote"] for i in redacted["rubric"] for e in i["evidence"] if e["quote"]]
+    assert (
+        quotes
+        and any("[EMAIL]" in q or "[PHONE]" in q for q in quotes)
+        or not any("@" in q for q in quotes)
+    )
+    (error,) = read_jsonl(out / "errors.jsonl")
+    assert error["conversation_id"].startswith("email-")
+    # pseudonyms are stable within a run: the same agent groups together
+    assert rows[0]["agent"] == rows[0]["agent"]
+
+
+def test_evidence_quotes_are_redacted_against_the_whole_turn():
+    from heard.batch.scoring import _Redactor
+
+    text = "Write to dana.whitfield@example.com and I will reply."
+    redactor = _Redactor("salt")
+    start = text.index("dana")
+    # A span that cuts the address in half still loses the whole address.
+    assert redactor.quote(0, text, 0, start + 6) == "Write to [EMAIL]"
+    assert redactor.quote(0, text, 0, len(text)) == "Write to [EMAIL] and I will reply."
+    assert redactor.quote(0, text, start + 40, len(text)) == text[start + 40 :]
+    assert redactor.name("maya") == "maya"
+    assert re.fullmatch(r"email-[0-9a-f]{8}", redactor.name("jo@example.com"))
+
+
+def test_report_is_self_contained_with_the_four_charts(tmp_path):
+    score([SAMPLES / "conversations.jsonl"], tmp_path / "out")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert "@import" not in html and "url(" not in html
+    assert html.count("<svg") >= 5
+    for heading in (
+        "Distribution of empathy scores",
+        "Moves and pitfalls by frequency",
+        "Per-agent comparison",
+        "Customer tone trajectories",
+        "Rubric pre-scores",
+    ):
+        assert heading in html
+
+
+def test_an_injected_failure_then_a_rerun_completes_without_duplicates(tmp_path):
+    good = list(generate_conversations(60, seed=5))
+    expected = write_mixed_input(tmp_path / "in.jsonl", good)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        score([tmp_path / "in.jsonl"], out, chunk_size=10, fail_after_chunks=2)
+    checkpoint = read_checkpoint(out)
+    assert checkpoint["done"] == 20 and not checkpoint["complete"]
+    assert not (out / "report.html").exists()
+    # A torn write after the last commit (as if killed mid-append) is discarded.
+    with open(out / "conversations.jsonl", "ab") as handle:
+        handle.write(b'{"id": "torn", "empathy')
+    result = score([tmp_path / "in.jsonl"], out, chunk_size=10)
+    assert result.skipped_done == 20
+    assert result.scored + result.errors == len(good) + 4 - 20
+    rows = read_jsonl(out / "conversations.jsonl")
+    assert [r["id"] for r in rows] == expected["good_ids"]
+    assert sorted(e["line"] for e in read_jsonl(out / "errors.jsonl")) == sorted(
+        expected["bad_lines"]
+    )
+    # A third run finds nothing to do and scores nothing.
+    again = score([tmp_path / "in.jsonl"], out)
+    assert again.scored == 0 and read_jsonl(out / "conversations.jsonl") == rows
+
+
+def test_a_checkpoint_for_other_inputs_is_refused_unless_fresh(tmp_path):
+    out = tmp_path / "out"
+    score([SAMPLES / "conversations.jsonl"], out)
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(personal_data_conversations()[1]) + "\n")
+    with pytest.raises(RunError, match="different inputs"):
+        score([other], out)
+    result = score([other], out, fresh=True)
+    assert result.scored == 1
+    assert len(read_jsonl(out / "conversations.jsonl")) == 1
+
+
+def _wait_for(predicate, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_run_killed_for_real_resumes_where_it_stopped(tmp_path):
+    good = list(generate_conversations(500, seed=11))
+    expected = write_mixed_input(tmp_path / "in.jsonl", good)
+    out = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "heard.batch", "score", str(tmp_path / "in.jsonl"),
+        "--out", str(out), "--workers", "1", "--chunk-size", "10", "--progress", "never",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+
+    def progressed():
+        try:
+            return (read_checkpoint(out) or {}).get("done", 0) >= 60
+        except RunError:
+            return False  # caught mid-replace; try again
+
+    try:
+        assert _wait_for(progressed), process.communicate(timeout=5)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the driver, its pool and its forkserver
+        process.wait()
+    done_at_kill = read_checkpoint(out)["done"]
+    assert 60 <= done_at_kill < len(good) + 4, "the run should be stopped mid-way"
+    assert not (out / "summary.json").exists()
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{done_at_kill:,} already done" in rerun.stdout
+    rows = read_jsonl(out / "conversations.jsonl")
+    assert [r["id"] for r in rows] == expected["good_ids"]  # none lost, none twice, in order
+    errors = read_jsonl(out / "errors.jsonl")
+    assert sorted(e["line"] for e in errors) == sorted(expected["bad_lines"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["conversations"] == len(good) and summary["errors"] == 4
