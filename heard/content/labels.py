@@ -66,6 +66,26 @@ EMOTIONS = frozenset(
     }
 )
 
+# Decks may name a finer emotion than the coach reads; each maps to the coach's nearest
+# family so the simulated customer and the coach can compare like with like.
+EMOTION_FAMILY = {
+    "anger": "anger",
+    "anxiety": "anxiety",
+    "confusion": "confusion",
+    "disappointment": "disappointment",
+    "distrust": "frustration",
+    "embarrassment": "anxiety",
+    "fear": "fear",
+    "frustration": "frustration",
+    "grief": "sadness",
+    "overwhelm": "anxiety",
+    "sadness": "sadness",
+    "shame": "sadness",
+    "worry": "anxiety",
+    "relief": "relief",
+    "gratitude": "gratitude",
+}
+
 CURVEBALL_KINDS = frozenset(
     {
         "policy_change",

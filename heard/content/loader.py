@@ -121,6 +121,11 @@ class Scenario:
     tags: tuple[str, ...] = ()
     minutes: int = 5
 
+    @property
+    def coach_emotion(self) -> str:
+        """The coach's emotion family for this scenario (``grief`` reads as ``sadness``)."""
+        return labels.EMOTION_FAMILY[self.emotion]
+
 
 @dataclass(frozen=True)
 class Deck:
