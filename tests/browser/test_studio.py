@@ -111,3 +111,24 @@ def test_keyboard_and_phone_width(studio, new_page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for name in ("Coach", "Drills", "Circles", "Journal", "Pulse", "Team"):
         expect(page.get_by_role("navigation").get_by_role("link", name=name)).to_be_visible()
+
+
+def test_coach_page_answers_in_place(studio, new_page):
+    page = new_page()
+    sign_up(page, studio, unique("coachee"))
+    page.goto(f"{studio}/coach/")
+    page.evaluate("window.stillHere = true")
+    page.get_by_label("Their message (optional)").fill(
+        "You charged me twice and my rent bounced. I'm furious."
+    )
+    page.get_by_label("Your reply").fill(
+        "I'm so sorry we charged you twice and that it made your rent bounce. "
+        "I've refunded it now and it will show within 3 days."
+    )
+    page.get_by_role("button", name="Read my reply").click()
+    highlighted = page.get_by_test_id("highlighted")
+    expect(highlighted).to_be_visible()
+    expect(highlighted.locator("mark.move").first).to_be_visible()
+    expect(page.get_by_text("Lines to try")).to_be_visible()
+    # htmx swapped the result in: the page itself never reloaded.
+    assert page.evaluate("window.stillHere") is True

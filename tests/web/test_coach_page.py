@@ -1,0 +1,54 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = "You charged me twice and now my rent payment bounced. I'm furious."
+REPLY = (
+    "I'm so sorry we charged you twice and that it made your rent bounce. "
+    "I've refunded the second charge now and it will show within 3 days."
+)
+
+
+def test_coach_marks_moves_with_their_evidence(teammate_client):
+    response = teammate_client.post(
+        "/coach/analyse/", {"reply": REPLY, "context": CONTEXT}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page  # an htmx fragment, not a whole page
+    assert '<mark class="move"' in page
+    assert "Concrete apology" in page
+    assert "How they seem" in page and "lead with" in page
+    assert "NURSE" in page and "L.A.S.T." in page
+
+
+def test_coach_suggests_missing_moves(teammate_client):
+    response = teammate_client.post(
+        "/coach/analyse/",
+        {"reply": "Please restart the app.", "context": "I've tried everything and I'm stuck."},
+    )
+    assert b"Lines to try" in response.content
+
+
+def test_user_text_is_escaped(teammate_client):
+    response = teammate_client.post(
+        "/coach/analyse/", {"reply": "<script>alert(1)</script> I'm sorry.", "context": ""}
+    )
+    assert b"<script>alert(1)" not in response.content
+    assert b"&lt;script&gt;" in response.content
+
+
+def test_oversized_reply_gets_a_clear_message(teammate_client):
+    response = teammate_client.post("/coach/analyse/", {"reply": "a" * 5_001, "context": ""})
+    assert response.status_code == 422
+    assert b"at most 5000 characters" in response.content
+
+
+def test_empty_reply_is_refused_with_a_message(teammate_client):
+    response = teammate_client.post("/coach/analyse/", {"reply": "", "context": "hi"})
+    assert response.status_code == 422
+    assert b"This field is required" in response.content
+
+
+def test_coach_needs_a_login(client):
+    assert client.get("/coach/").status_code == 302
