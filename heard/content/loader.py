@@ -64,7 +64,9 @@ class Curveball:
     note: str = ""  # for the facilitator: what the curveball tests
 
     def fires(self, turn: int, agent_text: str = "") -> bool:
-        """True when this curveball should arrive after the agent's ``turn`` (1-based).
+        """True when this curveball is due after the agent's ``turn`` (1-based).
+
+        It stays due on later turns too; the caller delivers each curveball once.
 
         >>> Curveball("outage", "It's down again", after_turn=2).fires(2)
         True

@@ -212,3 +212,13 @@ def test_every_emotion_maps_to_a_coach_emotion_family(decks):
     coach_emotions = set(tomllib.loads(lexicon.read_text(encoding="utf-8"))["emotion"])
     assert set(labels.EMOTION_FAMILY.values()) <= coach_emotions
     assert decks[0].scenarios[0].coach_emotion in coach_emotions
+
+
+def test_the_deck_template_loads_and_does_not_clash_with_shipped_decks(decks):
+    from heard.content import load_deck
+    from heard.content.loader import DECKS_DIR
+
+    template = load_deck(DECKS_DIR.parent / "templates" / "deck.toml")
+    shipped_ids = {s.id for deck in decks for s in deck.scenarios}
+    assert not {s.id for s in template.scenarios} & shipped_ids
+    assert template.id not in {deck.id for deck in decks}
