@@ -61,7 +61,12 @@ def read_toml_file(path: Path) -> dict[str, Any]:
 
 def parse_toml_text(raw: bytes | str, label: str) -> dict[str, Any]:
     """Parse TOML from bytes or text (an upload, say) under the same size limit."""
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    try:
+        data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    except UnicodeEncodeError as exc:  # lone surrogates from a badly decoded upload
+        raise ContentError(
+            [Problem(label, "", "", f"text cannot be stored as UTF-8 (position {exc.start})")]
+        ) from exc
     if len(data) > MAX_BYTES:
         raise ContentError([_too_big(label, len(data))])
     try:

@@ -352,3 +352,8 @@ def test_demo_pulse_answers_refer_to_real_questions(tmp_path):
         tmp_path, lambda t: t.replace('question = "felt-supported"', 'question = "mood-ring"')
     )
     assert any("'mood-ring' is not a question in prompts/pulse.toml" in m for m in messages)
+
+
+def test_upload_with_unencodable_text():
+    with pytest.raises(ContentError, match="cannot be stored as UTF-8"):
+        parse_deck('title = "\ud800"', source="upload.toml")
