@@ -87,7 +87,7 @@ def hbars(
     markers: list[float | None] | None = None,
 ) -> str:
     """Horizontal bars: rows of (label, value, hover note); optional marker dot per row."""
-    row_h, left, right, top = 22, 210, 70, 8
+    row_h, left, right, top = 22, 250, 60, 8
     width = 640
     height = top * 2 + row_h * max(1, len(rows))
     plot_w = width - left - right
@@ -97,7 +97,7 @@ def hbars(
         y = top + i * row_h
         w = plot_w * max(0.0, value) / peak
         color = colors[i] if colors else ACCENT
-        shown = label if len(label) <= 30 else label[:29] + "…"
+        shown = label if len(label) <= 36 else label[:35] + "…"
         body.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">{_e(shown)}</text>'
         )
@@ -121,7 +121,7 @@ def stacked(
     rows: list[tuple[str, list[int]]], *, labels: list[str], title: str, colors: tuple = SCALE
 ) -> str:
     """One 100% stacked bar per row (e.g. how often each rubric point was given)."""
-    row_h, left, right, top = 26, 210, 16, 8
+    row_h, left, right, top = 26, 250, 16, 8
     width = 640
     legend_h = 24
     height = top * 2 + row_h * max(1, len(rows)) + legend_h
