@@ -92,6 +92,41 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from heard.drills.services import qa_import
+    from heard.teams.models import Team
+
+    user = get_user_model().objects.filter(username=args.as_user).first()
+    teams = Team.objects.filter(memberships__user=user)
+    team = (
+        teams.filter(pk=int(args.team)).first()
+        if args.team.isdigit()
+        else teams.filter(name=args.team).first()
+    )
+    if user is None or team is None:
+        print(
+            f"heard import: {args.as_user!r} is not a member of a team {args.team!r}",
+            file=sys.stderr,
+        )
+        return 2
+    with open(args.file, "rb") as handle:
+        try:
+            report = qa_import(
+                user=user, team=team, lines=handle, source=os.path.basename(args.file)
+            )
+        except PermissionDenied as exc:
+            print(f"heard import: {exc}", file=sys.stderr)
+            return 2
+    for number, reason in report.errors:
+        print(f"{args.file}:{number}: skipped: {reason}", file=sys.stderr)
+    print(f"{args.file}: {report.summary} into {team.name}")
+    return 0
+
+
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
@@ -157,6 +192,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
     manage.set_defaults(func=cmd_manage)
+
+    importer = sub.add_parser(
+        "import",
+        help="import scored conversations (heard score output) into a team",
+        description="Import DIR/conversations.jsonl written by `heard score` into a team, to "
+        "browse it under Drills > Conversation QA. Bad lines are reported and skipped.",
+    )
+    importer.add_argument("file", help="a conversations.jsonl written by `heard score`")
+    importer.add_argument("--team", required=True, help="the team's id or exact name")
+    importer.add_argument(
+        "--as",
+        dest="as_user",
+        required=True,
+        metavar="USERNAME",
+        help="an owner or facilitator of that team",
+    )
+    importer.set_defaults(func=cmd_import)
 
     for module_name in PLUGGED_COMMANDS:
         try:
