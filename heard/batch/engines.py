@@ -64,16 +64,26 @@ class PoolEngine:
         # forkserver: workers fork from a clean server process, never from a driver that may
         # be running threads (progress bar, Dask client), which makes fork unsafe.
         try:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["heard.batch.scoring", "heard.coach"])
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(["heard.batch.scoring", "heard.coach"])
         except ValueError:  # platforms without forkserver
-            context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_warm_up
+            self._context = multiprocessing.get_context("spawn")
+        self._pool = self._new_pool()
+        self.generation = 0  # bumped by restart(): futures of older pools are all broken
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._context, initializer=_warm_up
         )
 
     def submit(self, records: list[Record]) -> Future:
         return self._pool.submit(score_chunk, records, self.options)
+
+    def restart(self) -> None:
+        """Replace a pool broken by a dead worker process (all its futures fail)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+        self.generation += 1
 
     def close(self, cancel: bool = False) -> None:
         self._pool.shutdown(wait=True, cancel_futures=cancel)

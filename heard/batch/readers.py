@@ -200,9 +200,16 @@ def _too_long(limits: Limits) -> str:
 
 
 def detect_layout(path: Path) -> str:
-    """ "conversations" for JSONL records with a "turns" list, otherwise "utterances"."""
+    """ "conversations" for JSONL records with a "turns" list, otherwise "utterances".
+
+    Looks at the first 50 records, so one bad record at the top does not decide: any record
+    with "turns" means conversations; records with a text-like field and no "turns" mean
+    utterance rows; anything else is read as conversations (and reported record by record).
+    """
     if path.suffix.lower() in (".csv", ".tsv"):
         return "utterances"
+    text_keys = set(DEFAULT_COLUMNS["text"])
+    saw_rows = False
     with open(path, "rb") as handle:
         for _ in range(50):
             line = handle.readline(MAX_PROBE_BYTES)
@@ -215,8 +222,11 @@ def detect_layout(path: Path) -> str:
             except ValueError:
                 continue
             if isinstance(data, dict):
-                return "conversations" if "turns" in data else "utterances"
-    return "conversations"
+                if "turns" in data:
+                    return "conversations"
+                if text_keys & {str(k).lower() for k in data}:
+                    saw_rows = True
+    return "utterances" if saw_rows else "conversations"
 
 
 MAX_PROBE_BYTES = 1024 * 1024

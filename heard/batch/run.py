@@ -25,10 +25,12 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,8 @@ def _prepare_outputs(config: RunConfig, print_fp: str) -> dict[str, Any]:
     """Open or start a checkpoint; truncate outputs to the last committed chunk."""
     out = config.out
     results, errors = out / RESULTS, out / ERRORS
+    for stale in out.glob("heard-spill-*"):  # left by a run killed while spilling
+        shutil.rmtree(stale, ignore_errors=True)
     checkpoint = None if config.fresh else read_checkpoint(out)
     if checkpoint is not None and checkpoint.get("fingerprint") != print_fp:
         raise RunError(
@@ -259,6 +263,42 @@ class _Interrupted(Exception):
     pass
 
 
+def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[str, str]]:
+    """Score records one at a time on a fresh pool; a record that kills its worker again
+    becomes an error line. If a known-good conversation cannot be scored either, the
+    problem is the machine, not the data: stop (the run resumes later) rather than
+    mislabelling good records as bad."""
+    out: list[tuple[str, str]] = []
+    for record in records:
+        try:
+            out.extend(engine.submit([record]).result())
+        except BrokenProcessPool:
+            engine.restart()
+            try:
+                engine.submit([_CANARY]).result()
+            except BrokenProcessPool:
+                raise RunError("worker processes keep dying; re-run to continue") from None
+            data = BadRecord(
+                record.source,
+                record.line,
+                "analysis failed: the worker process died on this conversation",
+            ).to_dict()
+            data["conversation_id"] = redactor.name(record.conversation_id)
+            out.append(("error", json.dumps(data, ensure_ascii=False)))
+    return out
+
+
+_CANARY = Record(
+    source="<canary>",
+    line=0,
+    conversation_id="canary",
+    turns=(
+        {"speaker": "customer", "role": "customer", "text": "My order is late.", "t": None},
+        {"speaker": "agent", "role": "agent", "text": "Sorry, it arrives tomorrow.", "t": None},
+    ),
+)
+
+
 def run_score(config: RunConfig) -> RunResult:
     """Run (or resume) a scoring run; raises RunError when it cannot start."""
     config.out.mkdir(parents=True, exist_ok=True)
@@ -301,7 +341,7 @@ def _run_locked(config: RunConfig) -> RunResult:
         progress = _Progress(config.progress, total, min(done_before, total))
         results_file = open(config.out / RESULTS, "ab")  # noqa: SIM115
         errors_file = open(config.out / ERRORS, "ab")  # noqa: SIM115
-        pending: deque[tuple[list[Record | BadRecord], Any]] = deque()
+        pending: deque[tuple[list[Record | BadRecord], tuple[Any, int]]] = deque()
         committed_chunks = 0
         last_commit = time.monotonic()
 
@@ -345,18 +385,32 @@ def _run_locked(config: RunConfig) -> RunResult:
             ):
                 raise _Interrupted
 
+        def outcome_of(chunk: list[Record | BadRecord], submitted: Any) -> list[tuple[str, str]]:
+            future, generation = submitted
+            if future is None:
+                return []
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                # A worker process died (a crash in native code, an out-of-memory kill).
+                # Find the conversation responsible, one by one, and carry on without it.
+                if generation == engine.generation:
+                    engine.restart()
+                records = [u for u in chunk if isinstance(u, Record)]
+                return _isolate(engine, records, redactor)
+
         interrupted = True
         try:
             for chunk in _chunks(_units(plans, config), done_before, size):
                 records = [u for u in chunk if isinstance(u, Record)]
                 future = engine.submit(records) if records else None
-                pending.append((chunk, future))
+                pending.append((chunk, (future, getattr(engine, "generation", 0))))
                 while len(pending) >= window:
                     head, fut = pending.popleft()
-                    commit(head, fut.result() if fut is not None else [])
+                    commit(head, outcome_of(head, fut))
             while pending:
                 head, fut = pending.popleft()
-                commit(head, fut.result() if fut is not None else [])
+                commit(head, outcome_of(head, fut))
             interrupted = False
         except _Interrupted:
             pass

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ from heard.batch.records import BadRecord, Record
 from heard.qa.rubric import Rubric, overall, parse_rubric, prescore
 
 MAX_METADATA_CHARS = 500  # per metadata string value kept in a result
+
+# Tests set this to make the worker process die on one conversation, as a crash in native
+# code or an out-of-memory kill would; the driver must isolate it and carry on.
+_CRASH_ID = os.environ.get("HEARD_BATCH_TEST_CRASH_ID")
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,8 @@ def score_chunk(records: list[Record], options: ScoreOptions) -> list[tuple[str,
     """
     out = []
     for record in records:
+        if _CRASH_ID is not None and record.conversation_id == _CRASH_ID:
+            os._exit(70)  # test hook: a worker dying mid-chunk (see tests/batch)
         try:
             result = score_record(record, options)
             out.append(("ok", json.dumps(result, ensure_ascii=False, separators=(",", ":"))))

@@ -228,3 +228,41 @@ def test_a_run_killed_for_real_resumes_where_it_stopped(tmp_path):
     assert sorted(e["line"] for e in errors) == sorted(expected["bad_lines"])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["conversations"] == len(good) and summary["errors"] == 4
+
+
+def test_a_conversation_that_kills_its_worker_is_isolated_and_the_run_goes_on(tmp_path):
+    good = list(generate_conversations(80, seed=13))
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in good))
+    victim = good[37]["id"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "heard.batch", "score", str(path), "--out", str(tmp_path / "out"),
+         "--workers", "2", "--chunk-size", "10"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HEARD_BATCH_TEST_CRASH_ID": victim},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert [r["id"] for r in rows] == [c["id"] for c in good if c["id"] != victim]
+    (error,) = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert error["line"] == 38 and "worker process died" in error["error"]
+
+
+def test_interleaved_utterance_rows_are_scored_whole(tmp_path):
+    path = tmp_path / "rows.csv"
+    rows = ["conversation_id,speaker,role,text,timestamp"]
+    convs = list(generate_conversations(6, seed=4, turns=4))
+    for turn_index in range(4):  # every conversation's turn 0, then every turn 1, ...
+        for conv in convs:
+            t = conv["turns"][turn_index]
+            text = t["text"].replace('"', "'")
+            rows.append(f'{conv["id"]},{t["speaker"]},{t["role"]},"{text}",{t["t"]}')
+    path.write_text("\n".join(rows) + "\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "heard-spill-stale").mkdir()  # from a run killed while spilling
+    result = score([path], tmp_path / "out")
+    assert result.scored == 6 and result.errors == 0
+    got = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert sorted(r["id"] for r in got) == sorted(c["id"] for c in convs)
+    assert all(r["turns"] == 4 for r in got)
+    assert not list((tmp_path / "out").glob("heard-spill-*"))
