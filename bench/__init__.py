@@ -1,0 +1,1 @@
+"""Benchmarks of the coach against public, human-labelled data read at run time."""

@@ -1,0 +1,66 @@
+"""Shared plumbing for the benchmarks: where the data is, how results are written."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+# The datasets are never part of the repository; by default they sit beside it.
+DEFAULT_DATA = Path(os.environ.get("HEARD_BENCH_DATA", REPO.parent / "shared" / "data"))
+
+
+def data_dir(arg: str | None) -> Path:
+    path = Path(arg).expanduser() if arg else DEFAULT_DATA
+    if not path.is_dir():
+        sys.exit(f"benchmark data not found at {path} (pass --data DIR or set HEARD_BENCH_DATA)")
+    return path
+
+
+def machine() -> dict[str, Any]:
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "commit": commit,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def write_result(name: str, payload: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    payload = {"benchmark": name, "machine": machine(), **payload}
+    path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def lexical_engine():
+    """``heard.coach.analyze`` and ``analyze_conversation`` if the lexical engine is present."""
+    try:
+        from heard.coach import analyze, analyze_conversation
+    except ImportError as exc:
+        return None, None, str(exc)
+    return analyze, analyze_conversation, ""
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b in (None, 0):
+        return None
+    return round(a / b, 3)

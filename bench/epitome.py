@@ -1,0 +1,135 @@
+"""EPITOME dev: the shipped lexical engine and the heads trained on EPITOME train.
+
+    .venv/bin/python -m bench.epitome [--data DIR] [--model MODEL_DIR]
+
+Without ``--model`` the heads are trained first (``heard coach train`` on DIR, train files
+only) into a temporary directory, and the training time is recorded. Accuracy and macro-F1
+of each mechanism on ``epitome/*.dev.csv`` are printed beside the published figures and
+written to ``bench/results/epitome.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from pathlib import Path
+
+from bench._common import data_dir, lexical_engine, ratio, write_result
+
+TASKS = {
+    "emotional_reactions": "emotional-reactions",
+    "interpretations": "interpretations",
+    "explorations": "explorations",
+}
+# (accuracy, macro-F1): Sharma et al. 2020, and the reproduction in issue 4 of the authors'
+# repository. The higher macro-F1 of the two is the bar.
+PUBLISHED = {
+    "emotional_reactions": {"sharma2020": (0.7943, 0.7446), "reproduction": (0.786, 0.764)},
+    "interpretations": {"sharma2020": (0.8404, 0.6260), "reproduction": (0.849, 0.657)},
+    "explorations": {"sharma2020": (0.9261, 0.7258), "reproduction": (0.911, 0.717)},
+}
+
+
+def bar(task: str) -> float:
+    return max(f1 for _, f1 in PUBLISHED[task].values())
+
+
+def read_dev(root: Path) -> list[dict]:
+    """Rows of the three dev files joined on (sp_id, rp_id)."""
+    merged: dict[tuple[str, str], dict] = {}
+    for task, stem in TASKS.items():
+        with (root / "epitome" / f"{stem}.dev.csv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                key = (row["sp_id"], row["rp_id"])
+                item = merged.setdefault(
+                    key, {"seeker": row["seeker_post"], "response": row["response_post"]}
+                )
+                item.setdefault(task, int(row["level"]))
+    return [r for r in merged.values() if all(t in r for t in TASKS)]
+
+
+def scores(gold: list[int], pred: list[int]) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "macro_f1": round(float(f1_score(gold, pred, average="macro", labels=[0, 1, 2])), 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data")
+    ap.add_argument("--model", help="a model written by `heard coach train` (else: train one)")
+    ap.add_argument("--epochs", type=int, default=None)
+    args = ap.parse_args(argv)
+    root = data_dir(args.data)
+    rows = read_dev(root)
+    gold = {t: [r[t] for r in rows] for t in TASKS}
+    result: dict = {"dev_pairs": len(rows), "published": PUBLISHED, "systems": {}}
+
+    analyze, _, why = lexical_engine()
+    if analyze is not None:
+        t0 = time.perf_counter()
+        preds = [analyze(r["response"], context=r["seeker"]).epitome for r in rows]
+        result["systems"]["lexical"] = {
+            t: scores(gold[t], [p[t] for p in preds]) for t in TASKS
+        } | {"seconds": round(time.perf_counter() - t0, 2)}
+    else:
+        result["systems"]["lexical"] = {"unavailable": why}
+
+    from heard.coach.semantic import CoachModel
+
+    training = None
+    if args.model:
+        model_dir = Path(args.model)
+    else:
+        from heard.coach.train import TrainConfig, train
+
+        model_dir = Path(tempfile.mkdtemp(prefix="heard-coach-")) / "model"
+        cfg = TrainConfig() if args.epochs is None else TrainConfig(epochs=args.epochs)
+        t0 = time.perf_counter()
+        report = train(root, model_dir, cfg=cfg)
+        training = {
+            "seconds": round(time.perf_counter() - t0, 1),
+            "best_epoch": report["best_epoch"],
+        }
+    model = CoachModel.load(model_dir)
+    t0 = time.perf_counter()
+    preds = model.epitome_levels([(r["seeker"], r["response"]) for r in rows])
+    trained = {t: scores(gold[t], [p[t] for p in preds]) for t in TASKS}
+    trained["seconds"] = round(time.perf_counter() - t0, 2)
+    trained["model"] = {
+        "dir": str(model_dir),
+        "trained": model.meta.get("trained", {}).get("seconds"),
+    }
+    if training:
+        trained["training"] = training
+    result["systems"]["trained"] = trained
+
+    print(f"EPITOME dev ({len(rows)} pairs): accuracy / macro-F1, ratio = macro-F1 / published bar")
+    print(
+        f"{'task':22} {'lexical':>15} {'trained':>15} {'published':>15}  ratio lex  ratio trained"
+    )
+    result["ratios"] = {}
+    for t in TASKS:
+        lex = result["systems"]["lexical"].get(t)
+        tr = trained[t]
+        pub_acc, pub_f1 = max(PUBLISHED[t].values(), key=lambda v: v[1])
+        r_lex = ratio(lex["macro_f1"], pub_f1) if lex else None
+        r_tr = ratio(tr["macro_f1"], pub_f1)
+        result["ratios"][t] = {"lexical_vs_published": r_lex, "trained_vs_published": r_tr}
+        lex_s = f"{lex['accuracy']:.3f}/{lex['macro_f1']:.3f}" if lex else "n/a"
+        print(
+            f"{t:22} {lex_s:>15} {tr['accuracy']:.3f}/{tr['macro_f1']:.3f}"
+            f"     {pub_acc:.3f}/{pub_f1:.3f}  {r_lex!s:>9}  {r_tr!s:>13}"
+        )
+    path = write_result("epitome", result)
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

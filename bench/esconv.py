@@ -1,0 +1,178 @@
+"""ESConv dev: supporter-turn strategies, and conversation empathy vs the seeker's rating.
+
+    .venv/bin/python -m bench.esconv [--data DIR] [--model MODEL_DIR]
+
+1. Strategy of each supporter turn (8 classes), macro-F1 and accuracy: the shipped lexical
+   engine (``analyze(turn, context=last seeker turn).strategy``) and, with ``--model``, the
+   trained head.
+2. Spearman correlation between ``analyze_conversation(...).empathy_score`` and the seeker's
+   own ``survey_score.seeker.empathy`` rating (1-5), beside the peer: VADER's mean compound
+   sentiment of the supporter's turns (published at about 0.15). With ``--model`` the mean
+   EPITOME level the trained heads give the supporter's turns is reported too.
+Results go to ``bench/results/esconv.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from bench._common import data_dir, lexical_engine, ratio, write_result
+
+STRATEGIES = (
+    "Question",
+    "Restatement or Paraphrasing",
+    "Reflection of feelings",
+    "Self-disclosure",
+    "Affirmation and Reassurance",
+    "Providing Suggestions",
+    "Information",
+    "Others",
+)
+VADER_PUBLISHED = 0.15
+
+
+def read_dev(root: Path) -> list[dict]:
+    with (root / "esconv" / "dev.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def supporter_turns(conversations: list[dict]) -> list[tuple[str, str, str]]:
+    """(text, last seeker words, strategy) for every labelled supporter turn."""
+    out = []
+    for conv in conversations:
+        context = ""
+        for turn in conv["dialog"]:
+            text = (turn.get("text") or "").strip()
+            if turn["speaker"] == "sys":
+                if turn.get("strategy") in STRATEGIES and text:
+                    out.append((text, context, turn["strategy"]))
+            else:
+                context = text
+    return out
+
+
+def as_turns(conv: dict) -> list[dict]:
+    return [
+        {
+            "speaker": "supporter" if t["speaker"] == "sys" else "seeker",
+            "role": "agent" if t["speaker"] == "sys" else "customer",
+            "text": t.get("text") or "",
+        }
+        for t in conv["dialog"]
+    ]
+
+
+def rating(conv: dict) -> float | None:
+    try:
+        return float(conv["survey_score"]["seeker"]["empathy"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def strategy_scores(gold: list[str], pred: list[str]) -> dict:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "macro_f1": round(float(f1_score(gold, pred, average="macro", labels=list(STRATEGIES))), 4),
+    }
+
+
+def spearman(x: list[float], y: list[float]) -> dict:
+    from scipy.stats import spearmanr
+
+    res = spearmanr(x, y)
+    return {"rho": round(float(res.statistic), 4), "p": float(res.pvalue), "n": len(x)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data")
+    ap.add_argument("--model", help="a model written by `heard coach train`")
+    args = ap.parse_args(argv)
+    root = data_dir(args.data)
+    convs = read_dev(root)
+    turns = supporter_turns(convs)
+    gold = [s for _, _, s in turns]
+    rated = [c for c in convs if rating(c) is not None]
+    ratings = [rating(c) for c in rated]
+    result: dict = {
+        "dev_conversations": len(convs),
+        "supporter_turns": len(turns),
+        "rated_conversations": len(rated),
+        "strategy": {},
+        "empathy_correlation": {},
+    }
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    vader_scores = []
+    for conv in rated:
+        sys_turns = [t["text"] for t in conv["dialog"] if t["speaker"] == "sys"]
+        values = [vader.polarity_scores(t)["compound"] for t in sys_turns] or [0.0]
+        vader_scores.append(sum(values) / len(values))
+    result["empathy_correlation"]["vader_mean_compound"] = spearman(vader_scores, ratings)
+
+    analyze, analyze_conversation, why = lexical_engine()
+    if analyze is not None:
+        t0 = time.perf_counter()
+        pred = [analyze(text, context=ctx or None).strategy for text, ctx, _ in turns]
+        result["strategy"]["lexical"] = strategy_scores(gold, pred) | {
+            "seconds": round(time.perf_counter() - t0, 2)
+        }
+        t0 = time.perf_counter()
+        lex_scores = [analyze_conversation(as_turns(c)).empathy_score for c in rated]
+        result["empathy_correlation"]["lexical_empathy_score"] = spearman(lex_scores, ratings) | {
+            "seconds": round(time.perf_counter() - t0, 2)
+        }
+    else:
+        result["strategy"]["lexical"] = {"unavailable": why}
+        result["empathy_correlation"]["lexical_empathy_score"] = {"unavailable": why}
+
+    if args.model:
+        from heard.coach.semantic import EPITOME_TASKS, CoachModel
+
+        model = CoachModel.load(args.model)
+        t0 = time.perf_counter()
+        pred = model.strategies([text for text, _, _ in turns])
+        result["strategy"]["trained"] = strategy_scores(gold, pred) | {
+            "seconds": round(time.perf_counter() - t0, 2)
+        }
+        sem_scores = []
+        for conv in rated:
+            sys_turns = [t["text"] for t in conv["dialog"] if t["speaker"] == "sys"]
+            levels = model.epitome_levels([("", t) for t in sys_turns])
+            per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
+            sem_scores.append(sum(per_turn) / len(per_turn))
+        result["empathy_correlation"]["trained_mean_epitome"] = spearman(sem_scores, ratings)
+
+    vader_rho = result["empathy_correlation"]["vader_mean_compound"]["rho"]
+    result["ratios"] = {
+        name: ratio(v.get("rho"), vader_rho)
+        for name, v in result["empathy_correlation"].items()
+        if name != "vader_mean_compound"
+    }
+    print(f"ESConv dev: {len(convs)} conversations, {len(turns)} supporter turns")
+    for name, v in result["strategy"].items():
+        if "macro_f1" in v:
+            print(f"  strategy {name:8} accuracy {v['accuracy']:.3f}  macro-F1 {v['macro_f1']:.3f}")
+        else:
+            print(f"  strategy {name:8} unavailable: {v['unavailable']}")
+    print(f"  Spearman with the seeker's empathy rating (n={len(rated)}; VADER published ≈ 0.15):")
+    for name, v in result["empathy_correlation"].items():
+        if "rho" in v:
+            r = result["ratios"].get(name)
+            extra = f"  ratio vs VADER {r}" if r is not None else ""
+            print(f"    {name:24} rho {v['rho']:+.3f} (p={v['p']:.3g}){extra}")
+        else:
+            print(f"    {name:24} unavailable")
+    print(f"wrote {write_result('esconv', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Throughput and memory of the coach on the same 20,000 replies, with VADER as the peer.
+
+    .venv/bin/python -m bench.speed [--data DIR] [--model MODEL_DIR] [--n 20000]
+
+The replies are the EPITOME responses and ESConv supporter turns (train and dev), read at
+run time and repeated in order if there are fewer than ``--n``. Measured in one process:
+replies/second of the lexical path (``heard.coach.analyze``), of the semantic path (encoder
+plus all heads, torch on 2 threads; a trained model with ``--model``, otherwise the bundled
+encoder with untrained heads, which costs the same), and of VADER; then peak resident memory
+(``ru_maxrss``) with the model loaded. Targets: lexical/VADER >= 3, semantic >= 300 replies/s,
+peak < 1.5 GB. Results go to ``bench/results/speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import time
+from pathlib import Path
+
+from bench._common import data_dir, lexical_engine, ratio, write_result
+
+
+def replies(root: Path, n: int) -> list[str]:
+    texts: list[str] = []
+    for split in ("train", "dev"):
+        for stem in ("emotional-reactions",):  # the three files share their responses
+            with (root / "epitome" / f"{stem}.{split}.csv").open(encoding="utf-8") as fh:
+                texts += [r["response_post"] for r in csv.DictReader(fh)]
+        with (root / "esconv" / f"{split}.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    texts += [
+                        t["text"] for t in json.loads(line)["dialog"] if t["speaker"] == "sys"
+                    ]
+    texts = [t for t in texts if t.strip()]
+    return (texts * (n // len(texts) + 1))[:n]
+
+
+def rate(fn, texts: list[str]) -> dict:
+    t0 = time.perf_counter()
+    fn(texts)
+    seconds = time.perf_counter() - t0
+    return {"seconds": round(seconds, 2), "replies_per_second": round(len(texts) / seconds, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data")
+    ap.add_argument("--model", help="a model written by `heard coach train`")
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--quantize", action="store_true", help="int8 encoder (HEARD_QUANTIZE)")
+    args = ap.parse_args(argv)
+    texts = replies(data_dir(args.data), args.n)
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    result: dict = {
+        "replies": len(texts),
+        "mean_words": round(words, 1),
+        "targets": {"lexical_vs_vader": 3.0, "semantic_replies_per_second": 300, "peak_mb": 1536},
+    }
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    result["vader"] = rate(lambda ts: [vader.polarity_scores(t) for t in ts], texts)
+
+    analyze, _, why = lexical_engine()
+    if analyze is not None:
+        result["lexical"] = rate(lambda ts: [analyze(t) for t in ts], texts)
+    else:
+        result["lexical"] = {"unavailable": why}
+
+    from heard.coach.semantic import CoachModel, _torch
+
+    torch = _torch()
+    if args.model:
+        model = CoachModel.load(args.model, quantize=args.quantize)
+    else:
+        model = CoachModel.from_base()
+        if args.quantize:
+            model.quantize()
+    model.analyze_batch(texts[:64])  # warm-up: first calls allocate
+    result["semantic"] = rate(model.analyze_batch, texts) | {
+        "threads": torch.get_num_threads(),
+        "quantized": bool(model.meta.get("quantized")),
+        "model": "trained" if args.model else "bundled encoder, untrained heads",
+    }
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = round(peak_mb, 1)
+
+    lex = result["lexical"].get("replies_per_second")
+    vad = result["vader"]["replies_per_second"]
+    sem = result["semantic"]["replies_per_second"]
+    result["ratios"] = {"lexical_vs_vader": ratio(lex, vad), "semantic_vs_vader": ratio(sem, vad)}
+    print(f"{len(texts)} replies, {words:.1f} words on average")
+    print(f"  VADER     {vad:>9.1f} replies/s")
+    if lex:
+        print(
+            f"  lexical   {lex:>9.1f} replies/s   ratio vs VADER {result['ratios']['lexical_vs_vader']} (target >= 3)"
+        )
+    else:
+        print(f"  lexical   unavailable: {why}")
+    print(f"  semantic  {sem:>9.1f} replies/s   (target >= 300; {torch.get_num_threads()} threads)")
+    print(f"  peak memory {peak_mb:.0f} MB (target < 1536 MB)")
+    print(f"wrote {write_result('speed', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

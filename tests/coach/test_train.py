@@ -1,0 +1,253 @@
+"""`heard coach train`: what it reads, what it refuses, and that a tiny model round-trips.
+
+Everything here uses small synthetic data written into tmp_path: the tests are offline and
+never read the shared research datasets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from heard.coach.semantic import EPITOME_TASKS, STRATEGIES
+from heard.coach.train import (
+    NotTrainingData,
+    TrainConfig,
+    assert_training_file,
+    macro_f1,
+    read_research_epitome,
+    read_research_esconv,
+    read_training_data,
+    register_train,
+    train,
+)
+
+SENTINEL = "THIS LINE COMES FROM AN EVALUATION FILE"
+
+REPLIES = {
+    "emotional_reactions": ["Okay.", "That sounds hard.", "I am so sorry, that is awful for you."],
+    "interpretations": ["", "I get it.", "I went through the same thing and understand."],
+    "explorations": ["", "What happened?", "How are you feeling about it right now?"],
+}
+
+
+def _pair(i: int) -> tuple[str, dict[str, int]]:
+    levels = {
+        "emotional_reactions": i % 3,
+        "interpretations": (i // 3) % 3,
+        "explorations": (i // 9) % 3,
+    }
+    text = " ".join(REPLIES[t][levels[t]] for t in EPITOME_TASKS).strip()
+    return text, levels
+
+
+def write_research_layout(root: Path, n: int = 27) -> Path:
+    (root / "epitome").mkdir(parents=True)
+    (root / "esconv").mkdir()
+    stems = {
+        "emotional_reactions": "emotional-reactions",
+        "interpretations": "interpretations",
+        "explorations": "explorations",
+    }
+    for task, stem in stems.items():
+        for split in ("train", "dev", "test"):
+            with (root / "epitome" / f"{stem}.{split}.csv").open("w", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(
+                    ["sp_id", "rp_id", "seeker_post", "response_post", "level", "rationales"]
+                )
+                for i in range(n):
+                    text, levels = _pair(i)
+                    if split != "train":
+                        text = SENTINEL
+                    w.writerow(
+                        [
+                            f"s{i}",
+                            f"r{i}",
+                            "I lost my job today.",
+                            text,
+                            levels[task],
+                            "sorry|" if levels[task] else "",
+                        ]
+                    )
+    for split in ("train", "dev"):
+        with (root / "esconv" / f"{split}.jsonl").open("w") as fh:
+            for c in range(4):
+                dialog = []
+                for k, strategy in enumerate(STRATEGIES):
+                    dialog.append({"speaker": "usr", "text": f"I feel stuck ({c}, {k})."})
+                    text = SENTINEL if split != "train" else f"{strategy.lower()} reply {c}"
+                    dialog.append({"speaker": "sys", "text": text, "strategy": strategy})
+                fh.write(
+                    json.dumps({"dialog": dialog, "survey_score": {"seeker": {"empathy": "4"}}})
+                    + "\n"
+                )
+    return root
+
+
+def write_generic_layout(root: Path, n: int = 27) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "epitome.train.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["seeker", "response", *EPITOME_TASKS, "emotional_reactions_rationales"])
+        for i in range(n):
+            text, levels = _pair(i)
+            w.writerow(
+                [
+                    "My manager ignored me.",
+                    text,
+                    *(levels[t] for t in EPITOME_TASKS),
+                    "so sorry|sounds hard",
+                ]
+            )
+    with (root / "strategies.train.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "strategy"])
+        for i in range(3 * len(STRATEGIES)):
+            strategy = STRATEGIES[i % len(STRATEGIES)]
+            w.writerow([f"{strategy} example {i}", strategy])
+    return root
+
+
+# -- what is read -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dev.jsonl",
+        "emotional-reactions.dev.csv",
+        "explorations.test.csv",
+        "valid.jsonl",
+        "train_dev.csv",
+        "heldout.train.csv",
+        "epitome.csv",
+        "notes.txt",
+    ],
+)
+def test_refuses_anything_not_named_for_training(name):
+    with pytest.raises(NotTrainingData):
+        assert_training_file(Path("data") / name)
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "explorations.train.csv", "strategies.train.csv"])
+def test_accepts_training_files(name):
+    assert assert_training_file(name).name == name
+
+
+def test_readers_refuse_dev_and_test_paths_directly(tmp_path):
+    root = write_research_layout(tmp_path / "data")
+    with pytest.raises(NotTrainingData):
+        read_research_esconv(root / "esconv" / "dev.jsonl")
+    (tmp_path / "only-dev").mkdir()
+    for stem in ("emotional-reactions", "interpretations", "explorations"):
+        (root / "epitome" / f"{stem}.dev.csv").rename(tmp_path / "only-dev" / f"{stem}.dev.csv")
+    with pytest.raises(FileNotFoundError):
+        read_research_epitome(tmp_path / "only-dev")
+
+
+def test_research_layout_reads_train_files_only(tmp_path):
+    root = write_research_layout(tmp_path / "data")
+    epitome, turns = read_training_data(root)
+    assert len(epitome) == 27 and len(turns) == 4 * len(STRATEGIES)
+    texts = [e.response for e in epitome] + [t.text for t in turns]
+    assert all(SENTINEL not in t for t in texts)
+    first = epitome[0]
+    assert set(first.levels) == set(EPITOME_TASKS)
+    assert turns[0].context.startswith("I feel stuck")
+    assert {t.strategy for t in turns} == set(STRATEGIES)
+
+
+def test_generic_layout(tmp_path):
+    epitome, turns = read_training_data(write_generic_layout(tmp_path / "mine"))
+    assert len(epitome) == 27 and len(turns) == 24
+    assert epitome[4].rationales["emotional_reactions"] == ["so sorry", "sounds hard"]
+
+
+def test_empty_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no training files"):
+        read_training_data(tmp_path)
+
+
+def test_refuses_to_write_into_the_package(tmp_path):
+    import heard
+
+    inside = Path(heard.__file__).parent / "coach" / "model"
+    with pytest.raises(ValueError, match="inside the heard package"):
+        train(write_generic_layout(tmp_path / "d"), inside)
+    assert not inside.exists()
+
+
+def test_macro_f1_matches_the_usual_definition():
+    assert macro_f1([0, 1, 2], [0, 1, 2], range(3)) == 1.0
+    assert macro_f1([0, 0, 1, 1], [0, 0, 0, 0], range(3)) == pytest.approx((2 / 3 + 0) / 2)
+
+
+def test_registers_the_train_subcommand():
+    parser = argparse.ArgumentParser(prog="heard coach")
+    sub = parser.add_subparsers(dest="command")
+    register_train(sub)
+    args = parser.parse_args(["train", "--data", "d", "--out", "o", "--epochs", "2"])
+    assert (args.command, args.data, args.out, args.epochs) == ("train", "d", "o", 2)
+    assert callable(args.func)
+
+
+# -- training (needs torch) ---------------------------------------------------------------
+TINY = TrainConfig(
+    epochs=1,
+    batch_size=8,
+    max_length=32,
+    strategy_max_length=16,
+    strategy_per_epoch=16,
+    val_fraction=0.0,
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    root = tmp_path_factory.mktemp("train")
+    data = write_generic_layout(root / "data")
+    report = train(data, root / "model", cfg=TINY, log=lambda m: None)
+    return root / "model", report
+
+
+@pytest.mark.semantic
+def test_training_writes_a_model_outside_the_package(tiny_model):
+    model_dir, report = tiny_model
+    assert {"meta.json", "heads.pt", "training-report.json"} <= {
+        p.name for p in model_dir.iterdir()
+    }
+    assert (model_dir / "encoder" / "config.json").is_file()
+    assert report["epitome_pairs"] == 27 and report["best_epoch"] == 1
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert meta["trained"]["config"]["epochs"] == 1
+
+
+@pytest.mark.semantic
+def test_trained_model_round_trips_and_predicts_in_range(tiny_model, tmp_path):
+    from heard.coach.semantic import CoachModel
+
+    model = CoachModel.load(tiny_model[0])
+    pairs = [("I lost my job.", "That sounds hard. What happened?"), (None, "Okay.")]
+    levels = model.epitome_levels(pairs)
+    assert len(levels) == 2
+    assert all(set(lv) == set(EPITOME_TASKS) and set(lv.values()) <= {0, 1, 2} for lv in levels)
+    strategies = model.strategies(["Have you tried talking to HR?", "I see."])
+    assert len(strategies) == 2 and set(strategies) <= set(STRATEGIES)
+
+    again = CoachModel.load(model.save(tmp_path / "copy"))
+    assert again.epitome_levels(pairs) == levels
+    assert again.strategies(["Have you tried talking to HR?", "I see."]) == strategies
+    assert again.meta["bias"] == model.meta["bias"]
+
+
+@pytest.mark.semantic
+def test_cli_entry_trains_and_reports_errors(tmp_path, capsys):
+    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    from heard.coach.train import main
+
+    assert main(["--data", str(tmp_path / "missing"), "--out", str(tmp_path / "m")]) == 2
+    assert "no such data directory" in capsys.readouterr().err
