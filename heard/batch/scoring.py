@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -79,25 +80,73 @@ class _Redactor:
         ).hexdigest()
         return f"{kind}-{digest}"
 
+    def turn(self, index: int, text: str) -> RedactedText:
+        found = self._turns.get(index)
+        if found is None:
+            found = self._turns[index] = RedactedText(text, self._redact)
+        return found
+
     def quote(self, turn_index: int, turn_text: str, start: int, end: int) -> str:
-        """turn_text[start:end] with every redacted item overlapping it replaced."""
-        redaction = self._turns.get(turn_index)
-        if redaction is None:
-            redaction = self._turns[turn_index] = self._redact(turn_text)
-        pieces = []
-        cursor = start
-        for kind, span in sorted(redaction.items, key=lambda item: item[1].start):
-            if span.end <= start or span.start >= end:
-                continue
-            lo = max(span.start, start)
-            if lo > cursor:
-                pieces.append(turn_text[cursor:lo])
-            if lo >= cursor or span.end > cursor:
-                pieces.append(f"[{kind.upper()}]")
-            cursor = max(cursor, min(span.end, end))
-        if cursor < end:
-            pieces.append(turn_text[cursor:end])
-        return "".join(pieces)
+        """The redacted text of turn_text[start:end] (items cut by the span go whole)."""
+        redacted = self.turn(turn_index, turn_text)
+        mapped = redacted.map(start, end)
+        return redacted.text[mapped[0] : mapped[1]] if mapped else ""
+
+
+class RedactedText:
+    """A turn's redacted text, and where spans of the original text land in it.
+
+    Placeholders are ``[KIND]`` (``[EMAIL]``, ``[PHONE]``, …). Redaction repeats until the text
+    is a fixed point of ``redact`` (so an importer re-checking it finds nothing). A span that
+    starts or ends inside a redacted item is widened to the whole placeholder.
+
+    >>> from heard.coach import redact
+    >>> r = RedactedText("Mail ann@example.com today", redact)
+    >>> r.text, r.map(0, 4), r.map(5, 8), r.map(21, 26)
+    ('Mail [EMAIL] today', (0, 4), (5, 12), (13, 18))
+    """
+
+    __slots__ = ("text", "_passes")
+
+    def __init__(self, text: str, redact: Any, max_passes: int = 3) -> None:
+        self._passes: list[list[tuple[int, int, int, int]]] = []
+        for _ in range(max_passes):
+            items = sorted(redact(text).items, key=lambda item: (item[1].start, -item[1].end))
+            if not items:
+                break
+            pieces, moves, cursor, shift = [], [], 0, 0
+            for kind, span in items:
+                if span.start < cursor or span.end <= span.start:
+                    continue  # overlaps an item already replaced
+                placeholder = f"[{kind.upper()}]"
+                pieces.append(text[cursor : span.start])
+                new_start = span.start + shift
+                pieces.append(placeholder)
+                moves.append((span.start, span.end, new_start, new_start + len(placeholder)))
+                shift += len(placeholder) - (span.end - span.start)
+                cursor = span.end
+            pieces.append(text[cursor:])
+            self._passes.append(moves)
+            text = "".join(pieces)
+        self.text = text
+
+    @staticmethod
+    def _map_one(moves: list[tuple[int, int, int, int]], offset: int, is_end: bool) -> int:
+        shift = 0
+        for old_start, old_end, new_start, new_end in moves:
+            if offset < old_start or (is_end and offset == old_start):
+                break
+            if offset < old_end or (is_end and offset == old_end):
+                return new_end if is_end else new_start
+            shift = new_end - old_end
+        return offset + shift
+
+    def map(self, start: int, end: int) -> tuple[int, int] | None:
+        """(start, end) in the redacted text, or None for an empty span."""
+        for moves in self._passes:
+            start = self._map_one(moves, start, False)
+            end = self._map_one(moves, end, True)
+        return (start, end) if end > start else None
 
 
 def _counts(analysis: Any, kind: str) -> dict[str, int]:
@@ -111,12 +160,21 @@ def _counts(analysis: Any, kind: str) -> dict[str, int]:
     return dict(sorted(counter.items()))
 
 
+# Metadata fields whose name says they identify a person are dropped outright: redaction
+# cannot recognise a bare name ("Dana Whitfield") without a cue.
+_PERSONAL_KEY = re.compile(
+    r"name|e-?mail|phone|mobile|address|customer|user|contact|birth|dob|ssn|card|account|iban|"
+    r"\bip\b|ip_?addr",
+    re.IGNORECASE,
+)
+
+
 def _metadata(metadata: dict[str, Any], redactor: _Redactor) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for key, value in list(metadata.items())[:20]:
         key = str(key)[:64]
-        if key in ("agent", "agent_id", "agent_name"):
-            continue  # carried as the pseudonymised "agent" field
+        if key in ("agent", "agent_id", "agent_name") or _PERSONAL_KEY.search(key):
+            continue  # the agent is carried as "agent"; personal fields are not kept
         if isinstance(value, bool | int | float) or value is None:
             kept[key] = value
         elif isinstance(value, str):
@@ -139,16 +197,24 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
         data = item.to_dict()
         for ev in data["evidence"]:
             if ev["turn"] is not None and ev["start"] is not None:
-                ev["quote"] = redactor.quote(ev["turn"], texts[ev["turn"]], ev["start"], ev["end"])
+                # Evidence spans index the redacted transcript text, like the findings'.
+                turn_text = redactor.turn(ev["turn"], texts[ev["turn"]])
+                mapped = turn_text.map(ev["start"], ev["end"])
+                ev["start"], ev["end"] = mapped if mapped else (None, None)
+                ev["quote"] = turn_text.text[mapped[0] : mapped[1]] if mapped else ""
             elif ev["quote"]:
                 ev["quote"] = redactor.text(ev["quote"])
         rubric_out.append(data)
 
+    customers = {t["speaker"] for t in record.turns if t["role"] == "customer"}
     metrics = analysis.metrics.to_dict()
-    # talk_share is keyed by speaker: names can be personal data.
-    metrics["talk_share"] = {
-        redactor.name(str(k)): v for k, v in (metrics.get("talk_share") or {}).items()
-    }
+    # talk_share is keyed by speaker: customers become "customer" (their names are personal
+    # data and not needed for QA); agent names are kept unless they hold personal data.
+    talk_share: dict[str, float] = {}
+    for speaker, share in (metrics.get("talk_share") or {}).items():
+        key = "customer" if speaker in customers else redactor.name(str(speaker)) or "agent"
+        talk_share[key] = round(talk_share.get(key, 0.0) + share, 4)
+    metrics["talk_share"] = talk_share
     emotions = Counter(
         t.customer_state.emotion for t in analysis.turns if t.customer_state is not None
     )
@@ -163,6 +229,7 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
         "empathy_score": round(float(analysis.empathy_score), 4),
         "rubric_overall": overall(items),
         "rubric": rubric_out,
+        "transcript": _transcript(analysis, texts, redactor),
         "moves": _counts(analysis, "move"),
         "pitfalls": _counts(analysis, "pitfall"),
         "customer_emotions": dict(sorted(emotions.items())),
@@ -170,6 +237,43 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
         "reasons": [redactor.text(r) for r in analysis.reasons],
         "metadata": _metadata(record.metadata, redactor),
     }
+
+
+def _transcript(analysis: Any, texts: list[str], redactor: _Redactor) -> list[dict[str, Any]]:
+    """The redacted conversation, with each finding's spans mapped into the redacted text."""
+    out = []
+    for turn in analysis.turns:
+        role = turn.turn.role
+        redacted = redactor.turn(turn.index, texts[turn.index])
+        entry: dict[str, Any] = {
+            "speaker": "customer" if role == "customer" else redactor.name(turn.turn.speaker),
+            "role": role,
+            "text": redacted.text,
+            "t": turn.turn.t,
+        }
+        if turn.analysis is not None:
+            for kind, findings in (
+                ("moves", turn.analysis.moves),
+                ("pitfalls", turn.analysis.pitfalls),
+            ):
+                spans = []
+                for finding in findings:
+                    for span in finding.spans:
+                        mapped = redacted.map(span.start, span.end)
+                        if mapped:
+                            spans.append(
+                                {"label": finding.label, "start": mapped[0], "end": mapped[1]}
+                            )
+                entry[kind] = spans
+        if turn.customer_state is not None:
+            state = turn.customer_state
+            entry["state"] = {
+                "emotion": state.emotion,
+                "intensity": round(float(state.intensity), 3),
+                "need": state.need,
+            }
+        out.append(entry)
+    return out
 
 
 def score_chunk(records: list[Record], options: ScoreOptions) -> list[tuple[str, str]]:
