@@ -56,6 +56,13 @@ def _redact_short(value: str) -> Any:
     return _redact_function()(value)
 
 
+@lru_cache(maxsize=16384)
+def _redacted_turn(text: str) -> RedactedText:
+    # Agents' stock lines repeat across thousands of conversations: redact each once per
+    # worker. RedactedText is never mutated after construction.
+    return RedactedText(text, _redact_function())
+
+
 class _Redactor:
     """Redacts the strings of one record, remembering each turn's redaction."""
 
@@ -83,7 +90,9 @@ class _Redactor:
     def turn(self, index: int, text: str) -> RedactedText:
         found = self._turns.get(index)
         if found is None:
-            found = self._turns[index] = RedactedText(text, self._redact)
+            found = self._turns[index] = (
+                _redacted_turn(text) if len(text) <= 500 else (RedactedText(text, self._redact))
+            )
         return found
 
     def quote(self, turn_index: int, turn_text: str, start: int, end: int) -> str:

@@ -366,24 +366,38 @@ def conversation_facts(analysis: Any) -> dict[str, float]:
     return facts
 
 
-def _finding_hits(analysis: Any, kind: str, label: str) -> list[_Hit]:
-    hits = []
-    for turn in analysis.turns:
-        result = turn.analysis
-        if result is None:
-            continue
-        findings = result.moves if kind == "move" else result.pitfalls
-        for finding in findings:
-            if finding.label != label:
+class _Context:
+    """One conversation being scored: its facts and an index of its findings by label, built
+    once so each rule is a lookup rather than a walk over every turn."""
+
+    def __init__(self, analysis: Any) -> None:
+        self.analysis = analysis
+        self.facts = conversation_facts(analysis)
+        self.findings: dict[tuple[str, str], list[_Hit]] = {}
+        for turn in analysis.turns:
+            result = turn.analysis
+            if result is None:
                 continue
-            spans = tuple(finding.spans)
-            if spans:
-                span = spans[0]
-                hits.append(_Hit(turn.index, span.start, span.end, span.text))
-            else:
-                hits.append(_Hit(turn.index, None, None, ""))
-            break  # one hit per turn: occurrences count turns, not repeated spans
-    return hits
+            for kind, findings in (("move", result.moves), ("pitfall", result.pitfalls)):
+                seen = set()
+                for finding in findings:
+                    if finding.label in seen:
+                        continue  # one hit per turn: occurrences count turns, not spans
+                    seen.add(finding.label)
+                    spans = tuple(finding.spans)
+                    hit = (
+                        _Hit(turn.index, spans[0].start, spans[0].end, spans[0].text)
+                        if spans
+                        else _Hit(turn.index, None, None, "")
+                    )
+                    self.findings.setdefault((kind, finding.label), []).append(hit)
+        self._patterns: dict[int, list[_Hit]] = {}
+
+    def pattern_hits(self, rule: Rule) -> list[_Hit]:
+        found = self._patterns.get(id(rule))
+        if found is None:
+            found = self._patterns[id(rule)] = _pattern_hits(self.analysis, rule)
+        return found
 
 
 def _pattern_hits(analysis: Any, rule: Rule) -> list[_Hit]:
@@ -399,13 +413,13 @@ def _pattern_hits(analysis: Any, rule: Rule) -> list[_Hit]:
     return hits
 
 
-def _fire(rule: Rule, analysis: Any, facts: dict[str, float]) -> list[_Hit]:
+def _fire(rule: Rule, ctx: _Context) -> list[_Hit]:
     """The places where a rule fires (an empty list when it does not)."""
     if rule.source in ("move", "pitfall"):
-        return _finding_hits(analysis, rule.source, rule.label)
+        return ctx.findings.get((rule.source, rule.label), [])
     if rule.source == "pattern":
-        return _pattern_hits(analysis, rule)
-    value = facts.get(rule.label)
+        return ctx.pattern_hits(rule)
+    value = ctx.facts.get(rule.label)
     if value is None or not _OPS[rule.op](value, rule.value):
         return []
     detail = f"{rule.label} = {_fmt(round(value, 3))} ({rule.op} {_fmt(rule.value)})"
@@ -440,15 +454,15 @@ def _round_half_up(value: float) -> int:
     return int(math.floor(value + 0.5))
 
 
-def _score_evidence_item(item: RubricItem, analysis: Any, facts: dict[str, float]) -> ItemScore:
-    if item.applies_when and not any(_fire(r, analysis, facts) for r in item.applies_when):
+def _score_evidence_item(item: RubricItem, ctx: _Context) -> ItemScore:
+    if item.applies_when and not any(_fire(r, ctx) for r in item.applies_when):
         return ItemScore(
             item.id, item.title, None, None, item.scale_min, item.scale_max, _level(item, None)
         )
     raw = item.base
     evidence: list[Evidence] = []
     for rule in item.evidence:
-        hits = _fire(rule, analysis, facts)
+        hits = _fire(rule, ctx)
         if not hits:
             continue
         times = min(len(hits), rule.cap) if rule.per_occurrence else 1
@@ -468,19 +482,19 @@ def _score_evidence_item(item: RubricItem, analysis: Any, facts: dict[str, float
     )
 
 
-def _score_checks_item(item: RubricItem, analysis: Any, facts: dict[str, float]) -> ItemScore:
+def _score_checks_item(item: RubricItem, ctx: _Context) -> ItemScore:
     applicable = passed = 0
     evidence: list[Evidence] = []
     for check in item.checks:
         if check.when:
-            context = [(r, h) for r in check.when if (h := _fire(r, analysis, facts))]
+            context = [(r, h) for r in check.when if (h := _fire(r, ctx))]
             if not context:
                 continue
         else:
             context = []
         applicable += 1
-        required = [(r, h) for r in check.require if (h := _fire(r, analysis, facts))]
-        forbidden = [(r, h) for r in check.forbid if (h := _fire(r, analysis, facts))]
+        required = [(r, h) for r in check.require if (h := _fire(r, ctx))]
+        forbidden = [(r, h) for r in check.forbid if (h := _fire(r, ctx))]
         ok = (not check.require or bool(required)) and not forbidden
         passed += ok
         verdict = "kept" if ok else "missed"
@@ -536,13 +550,13 @@ def prescore(conversation_analysis: Any, rubric: Rubric | None = None) -> tuple[
     named by `turn`.
     """
     rubric = rubric or load_rubric()
-    facts = conversation_facts(conversation_analysis)
+    ctx = _Context(conversation_analysis)
     scores = []
     for item in rubric.items:
         if item.kind == "checks":
-            scores.append(_score_checks_item(item, conversation_analysis, facts))
+            scores.append(_score_checks_item(item, ctx))
         else:
-            scores.append(_score_evidence_item(item, conversation_analysis, facts))
+            scores.append(_score_evidence_item(item, ctx))
     return tuple(scores)
 
 
