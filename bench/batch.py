@@ -52,6 +52,7 @@ class TreeSampler(threading.Thread):
         self.interval = interval
         self.peak = 0
         self.peak_processes = 0
+        self.driver_peak = 0
         self.cpu: dict[int, float] = {}  # last seen user+system seconds per process
         self._halt = threading.Event()
 
@@ -62,6 +63,10 @@ class TreeSampler(threading.Thread):
             except psutil.NoSuchProcess:
                 return
             total = 0
+            try:
+                self.driver_peak = max(self.driver_peak, self.root.memory_info().rss)
+            except psutil.NoSuchProcess:
+                pass
             for proc in procs:
                 try:
                     total += proc.memory_info().rss
@@ -79,6 +84,7 @@ class TreeSampler(threading.Thread):
 
 
 def run_score(inputs: Path, out: Path, workers: int) -> dict:
+    load_before = os.getloadavg()[0]
     command = [
         sys.executable, "-m", "heard.batch", "score", str(inputs), "--out", str(out),
         "--workers", str(workers), "--progress", "never", "--no-report", "--fresh",
@@ -103,6 +109,10 @@ def run_score(inputs: Path, out: Path, workers: int) -> dict:
         "conversations_per_second": round(scored / checkpoint["seconds"], 1),
         "wall_conversations_per_second": round(scored / wall, 1),
         "peak_rss_mib": round(sampler.peak / 2**20, 1),
+        "driver_peak_rss_mib": round(sampler.driver_peak / 2**20, 1),
+        "load_average_1min_before": round(load_before, 2),
+        # CPU seconds per wall second: 2.0 means two workers really ran side by side.
+        "cpu_utilisation": round(sum(sampler.cpu.values()) / wall, 2),
         # CPU seconds of the whole tree (sampled, so a lower bound by at most one interval per
         # process): on a shared machine, conversations per CPU-second is the fair figure.
         "cpu_seconds": round(sum(sampler.cpu.values()), 2),
@@ -222,11 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     print(f"load average (1 min) after the runs: {load:.2f} on {os.cpu_count()} CPUs")
     efficiency = two["conversations_per_second"] / (2 * one["conversations_per_second"])
-    print(f"scaling efficiency rate2/(2*rate1) = {efficiency:.2f} (target >= {TARGET_EFFICIENCY})")
+    cpu_efficiency = two["conversations_per_cpu_second"] / one["conversations_per_cpu_second"]
+    print(f"scaling efficiency rate2/(2*rate1) = {efficiency:.2f} (target >= {TARGET_EFFICIENCY}); "
+          f"CPU used {one['cpu_utilisation']} and {two['cpu_utilisation']} cores on average")  # fmt: skip
+    print(f"per CPU-second, 2 workers do {cpu_efficiency:.2f}x the work of 1 (parallel overhead "
+          f"{1 - cpu_efficiency:+.0%}); a wall efficiency under that means the cores were busy "
+          "with other work")  # fmt: skip
     small_two = run_score(small_input, work / "out-small", 2)
     growth = two["peak_rss_mib"] / small_two["peak_rss_mib"]
     print(f"peak RSS of the process tree: {small:,} conv {small_two['peak_rss_mib']} MiB, "
-          f"{large:,} conv {two['peak_rss_mib']} MiB (x{growth:.2f} for 10x input)")  # fmt: skip
+          f"{large:,} conv {two['peak_rss_mib']} MiB (x{growth:.2f} for 10x input); driver "
+          f"{small_two['driver_peak_rss_mib']} / {two['driver_peak_rss_mib']} MiB")  # fmt: skip
     vader = vader_peer(big_input)
     print(f"VADER peer (1 core): {vader['utterances_per_second']:,.0f} utterances/s = "
           f"{vader['conversations_per_second']:,.1f} conv/s")  # fmt: skip
@@ -266,12 +282,15 @@ def main(argv: list[str] | None = None) -> int:
         "workers_1": one,
         "workers_2": two,
         "scaling_efficiency": round(efficiency, 3),
+        "scaling_efficiency_per_cpu_second": round(cpu_efficiency, 3),
         "memory": {
             "small_conversations": small,
             "small_peak_rss_mib": small_two["peak_rss_mib"],
             "large_conversations": large,
             "large_peak_rss_mib": two["peak_rss_mib"],
             "growth_for_10x_input": round(growth, 3),
+            "small_driver_peak_rss_mib": small_two["driver_peak_rss_mib"],
+            "large_driver_peak_rss_mib": two["driver_peak_rss_mib"],
         },
         "vader_peer": vader,
         "peer_ratio_heard1_over_vader": round(peer_ratio, 4),

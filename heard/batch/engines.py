@@ -104,7 +104,7 @@ class DaskEngine:
         self.options = options
         self._cluster: Any = None
         if scheduler:
-            self._client = Client(scheduler, timeout="30s")
+            self._client = Client(scheduler, timeout="15s")
         else:
             self._cluster = LocalCluster(
                 n_workers=workers,

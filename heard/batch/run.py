@@ -335,7 +335,11 @@ def _run_locked(config: RunConfig) -> RunResult:
     scored = errors = 0
     engine = None
     if not checkpoint["complete"]:
-        engine = make_engine(config.engine, options, config.workers, config.scheduler)
+        try:
+            engine = make_engine(config.engine, options, config.workers, config.scheduler)
+        except (OSError, TimeoutError) as exc:
+            where = f"the Dask scheduler at {config.scheduler}" if config.scheduler else "workers"
+            raise RunError(f"cannot start {where}: {exc}") from None
         size = config.chunk_size or _auto_chunk(total, engine.workers)
         window = max(2, engine.workers * 3)
         progress = _Progress(config.progress, total, min(done_before, total))

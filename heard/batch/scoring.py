@@ -49,14 +49,14 @@ def _redact_function():
     return redact
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _redact_short(value: str) -> Any:
     # Agent names, ids and the coach's reason lines repeat across a run: redact each once
     # per worker. Redaction results are immutable, so sharing them is safe.
     return _redact_function()(value)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _redacted_turn(text: str) -> RedactedText:
     # Agents' stock lines repeat across thousands of conversations: redact each once per
     # worker. RedactedText is never mutated after construction.
