@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from .engine import text_keys
 from .epitome import epitome_levels, strategy
 from .frameworks import framework_view
 from .lexicon import fold
@@ -75,9 +76,10 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
     if context is not None and str(context).strip():
         ctx = str(context)
         state = read_state(ctx[:MAX_CHARS])
-    moves = detect_moves(scanned, original)
-    pitfalls = detect_pitfalls(scanned, original, moves, state)
-    frameworks = framework_view(moves, scanned)
+    keys = text_keys(scanned)
+    moves = detect_moves(scanned, original, keys)
+    pitfalls = detect_pitfalls(scanned, original, moves, state, keys)
+    frameworks = framework_view(moves, scanned, keys)
     result = Analysis(
         text=text,
         moves=moves,
@@ -85,8 +87,8 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
         frameworks=frameworks,
         state=state,
         suggestions=suggest(moves, pitfalls, state, seed=original[:200]),
-        epitome=epitome_levels(scanned, moves),
-        strategy=strategy(scanned, moves),
+        epitome=epitome_levels(scanned, moves, keys),
+        strategy=strategy(scanned, moves, keys),
         empathy_score=empathy_score(moves, pitfalls, frameworks, state),
         truncated=truncated,
     )

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import FLAGS, compile_alternation, load
+from .engine import PatternGroup, text_keys
+from .lexicon import compile_group, load
 from .types import Finding
 
 STRATEGIES = (
@@ -34,29 +35,28 @@ STRATEGIES = (
     "Others",
 )
 MECHANISMS = ("emotional_reactions", "interpretations", "explorations")
-_QUESTION = re.compile(r"[^.?!\n]*\?+", FLAGS)
 _WORD = re.compile(r"[\w']+")
 
 
 @dataclass(frozen=True, slots=True)
 class _Cue:
-    regex: re.Pattern
+    group: PatternGroup
     weight: float
     cap: int
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    er_strong: re.Pattern
-    er_weak: re.Pattern
+    er_strong: PatternGroup
+    er_weak: PatternGroup
     ip_cues: tuple[_Cue, ...]
-    ip_weak: re.Pattern
+    ip_weak: PatternGroup
     ip_strong_at: float
-    ex_not: re.Pattern
-    ex_generic: re.Pattern
-    ex_tell: re.Pattern
-    ex_you: re.Pattern
-    strategy: dict[str, re.Pattern]
+    ex_not: PatternGroup
+    ex_generic: PatternGroup
+    ex_tell: PatternGroup
+    ex_you: PatternGroup
+    strategy: dict[str, PatternGroup]
 
 
 @cache
@@ -64,104 +64,124 @@ def _compiled() -> _Compiled:
     data = load("epitome")
     er, ip, ex = data["emotional_reactions"], data["interpretations"], data["explorations"]
     cues = tuple(
-        _Cue(compile_alternation(c["patterns"]), float(c["weight"]), int(c["cap"]))
+        _Cue(compile_group(c["patterns"]), float(c["weight"]), int(c["cap"]))
         for c in ip["cues"].values()
     )
     strategy = {
-        name: compile_alternation(pats)
-        for name, pats in data["strategy"].items()
-        if name != "source"
+        name: compile_group(pats) for name, pats in data["strategy"].items() if name != "source"
     }
     return _Compiled(
-        er_strong=compile_alternation(er["strong"]),
-        er_weak=compile_alternation(er["weak"]),
+        er_strong=compile_group(er["strong"]),
+        er_weak=compile_group(er["weak"]),
         ip_cues=cues,
-        ip_weak=compile_alternation(ip["weak"]["patterns"]),
+        ip_weak=compile_group(ip["weak"]["patterns"]),
         ip_strong_at=float(ip["strong_at"]),
-        ex_not=compile_alternation(ex["not_exploring"]),
-        ex_generic=compile_alternation(ex["generic"]),
-        ex_tell=compile_alternation(ex["tell_me"]),
-        ex_you=compile_alternation(ex["about_you"]),
+        ex_not=compile_group(ex["not_exploring"]),
+        ex_generic=compile_group(ex["generic"]),
+        ex_tell=compile_group(ex["tell_me"]),
+        ex_you=compile_group(ex["about_you"]),
         strategy=strategy,
     )
 
 
-def _count(regex: re.Pattern, text: str, cap: int) -> int:
-    n = 0
-    for _ in regex.finditer(text):
-        n += 1
-        if n >= cap:
-            break
-    return n
-
-
-def emotional_reactions(scanned: str, labels: frozenset[str]) -> int:
+def emotional_reactions(scanned: str, labels: frozenset[str], keys: frozenset[str]) -> int:
     c = _compiled()
-    if c.er_strong.search(scanned):
+    if c.er_strong.search(scanned, keys):
         return 2
-    if c.er_weak.search(scanned):
+    if c.er_weak.search(scanned, keys):
         return 1
     if labels & {"emotion_labelling", "validation", "offering_support"}:
         return 1
     return 0
 
 
-def interpretation_score(scanned: str) -> float:
+def interpretation_score(scanned: str, keys: frozenset[str] | None = None) -> float:
     """Weighted evidence that the reply shows understanding (see lexicons/epitome.toml)."""
-    return sum(cue.weight * _count(cue.regex, scanned, cue.cap) for cue in _compiled().ip_cues)
+    if keys is None:
+        keys = text_keys(scanned)
+    return sum(
+        cue.weight * cue.group.count(scanned, keys, cue.cap)
+        for cue in _compiled().ip_cues
+        if cue.group.could_match(keys)
+    )
 
 
-def interpretations(scanned: str, labels: frozenset[str]) -> int:
+def interpretations(scanned: str, labels: frozenset[str], keys: frozenset[str]) -> int:
     c = _compiled()
-    score = interpretation_score(scanned)
+    score = interpretation_score(scanned, keys)
     if labels & {"interpretation", "emotion_labelling"}:
         score += 1.0
     if score >= c.ip_strong_at:
         return 2
-    if c.ip_weak.search(scanned):
+    if c.ip_weak.search(scanned, keys):
         return 1
     return 0
 
 
-def explorations(scanned: str) -> int:
+def questions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each question: from the previous sentence end to the question mark.
+
+    Linear in the text length (a regex with a leading ``[^.?!]*`` would not be).
+    """
+    out: list[tuple[int, int]] = []
+    pos = text.find("?")
+    while pos != -1:
+        start = max(text.rfind(ch, 0, pos) for ch in ".!?\n") + 1
+        end = pos + 1
+        while end < len(text) and text[end] == "?":
+            end += 1
+        if text[start:pos].strip():
+            out.append((start, end))
+        pos = text.find("?", end)
+    return out
+
+
+def explorations(scanned: str, keys: frozenset[str]) -> int:
     c = _compiled()
-    level = 1 if c.ex_tell.search(scanned) else 0
-    for m in _QUESTION.finditer(scanned):
-        q = m.group().strip()
-        if c.ex_not.search(q):
+    level = 1 if c.ex_tell.search(scanned, keys) else 0
+    for start, end in questions(scanned):
+        q = scanned[start:end].strip()
+        qkeys = text_keys(q)
+        if c.ex_not.search(q, qkeys):
             continue
-        if c.ex_generic.search(q) or len(_WORD.findall(q)) < 3:
+        if c.ex_generic.search(q, qkeys) or len(_WORD.findall(q)) < 3:
             level = max(level, 1)
-        elif c.ex_you.search(q):
+        elif c.ex_you.search(q, qkeys):
             return 2
     return level
 
 
-def epitome_levels(scanned: str, moves: tuple[Finding, ...]) -> dict[str, int]:
+def epitome_levels(
+    scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | None = None
+) -> dict[str, int]:
     """EPITOME levels (0/1/2) for one reply.
 
     >>> epitome_levels("I'm so sorry. What happened?", ())
     {'emotional_reactions': 2, 'interpretations': 0, 'explorations': 1}
     """
+    if keys is None:
+        keys = text_keys(scanned)
     labels = frozenset(f.label for f in moves)
     return {
-        "emotional_reactions": emotional_reactions(scanned, labels),
-        "interpretations": interpretations(scanned, labels),
-        "explorations": explorations(scanned),
+        "emotional_reactions": emotional_reactions(scanned, labels, keys),
+        "interpretations": interpretations(scanned, labels, keys),
+        "explorations": explorations(scanned, keys),
     }
 
 
-def strategy(scanned: str, moves: tuple[Finding, ...]) -> str:
+def strategy(scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | None = None) -> str:
     """The ESConv strategy that best describes a reply.
 
     >>> strategy("Have you tried talking to your manager about it?", ())
     'Question'
     """
+    if keys is None:
+        keys = text_keys(scanned)
     cues = _compiled().strategy
     has = {f.label for f in moves}.__contains__
 
     def hit(name: str) -> bool:
-        return cues[name].search(scanned) is not None
+        return cues[name].search(scanned, keys)
 
     if hit("question") and scanned.rstrip().endswith("?"):
         return "Question"

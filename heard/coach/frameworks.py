@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
-from .lexicon import compile_alternation, load
+from .engine import PatternGroup, text_keys
+from .lexicon import compile_group, load
 from .types import Finding
 
 
 @cache
-def _cues() -> dict[str, re.Pattern]:
+def _cues() -> dict[str, PatternGroup]:
     data = load("frameworks")
-    return {name: compile_alternation(entry["patterns"]) for name, entry in data.items()}
+    return {name: compile_group(entry["patterns"]) for name, entry in data.items()}
 
 
-def cue(name: str, scanned: str) -> bool:
-    return _cues()[name].search(scanned) is not None
-
-
-def framework_view(moves: tuple[Finding, ...], scanned: str) -> dict[str, dict[str, bool]]:
+def framework_view(
+    moves: tuple[Finding, ...], scanned: str, keys: frozenset[str] | None = None
+) -> dict[str, dict[str, bool]]:
     """Which parts of each framework a reply covered.
 
     >>> framework_view((), "Thanks for waiting.")["LAST"]["thank"]
     True
     """
+    if keys is None:
+        keys = text_keys(scanned)
+    cues = _cues()
+
+    def cue(name: str, text: str) -> bool:
+        return cues[name].search(text, keys)
+
     has = {f.label for f in moves}.__contains__
     listened = has("interpretation") or has("emotion_labelling") or has("acknowledging_impact")
     return {
@@ -44,7 +49,7 @@ def framework_view(moves: tuple[Finding, ...], scanned: str) -> dict[str, dict[s
         "NVC": {
             "observation": has("acknowledging_impact") or cue("observation", scanned),
             "feeling": has("emotion_labelling"),
-            "need": has("interpretation") and cue("need", scanned) or cue("need", scanned),
+            "need": cue("need", scanned),
             "request": has("offering_support") or cue("request", scanned),
         },
         "dimensions": {

@@ -13,8 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .engine import FLAGS, PatternGroup
+
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-FLAGS = re.IGNORECASE | re.MULTILINE
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 
 # Curly quotes folded to straight ones; the mapping keeps the text length, so spans found in
@@ -53,9 +54,15 @@ def expand(pattern: str, variables: dict[str, Any]) -> str:
 
 
 def compile_alternation(patterns: list[str], variables: dict[str, Any] | None = None) -> re.Pattern:
-    """One compiled alternation for a list of patterns (one scan instead of many)."""
+    """One compiled alternation for a list of patterns."""
     variables = variables or {}
     return re.compile("|".join(f"(?:{expand(p, variables)})" for p in patterns), FLAGS)
+
+
+def compile_group(patterns: list[str], variables: dict[str, Any] | None = None) -> PatternGroup:
+    """A gated group of patterns (see engine.py): runs only what could match."""
+    variables = variables or {}
+    return PatternGroup([expand(p, variables) for p in patterns], FLAGS)
 
 
 def word_alternation(words: list[str]) -> re.Pattern:
@@ -69,7 +76,7 @@ class Marker:
 
     kind: str
     label: str
-    regex: re.Pattern
+    group: PatternGroup
     confidence: float
     explanation: str
     source: str
@@ -87,7 +94,7 @@ def markers() -> tuple[Marker, ...]:
                 Marker(
                     kind=kind,
                     label=label,
-                    regex=compile_alternation(entry["patterns"], variables),
+                    group=compile_group(entry["patterns"], variables),
                     confidence=float(entry.get("confidence", 0.75)),
                     explanation=entry["explanation"],
                     source=entry["source"],

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from .engine import text_keys
 from .lexicon import PITFALLS, marker
 from .moves import ACKNOWLEDGING
-from .spans import MAX_SPANS, find_spans
+from .spans import MAX_SPANS, spans_of
 from .types import Finding, OtherState, Span
 
 _SHOUT = re.compile(r"\b[A-Z]{2,}(?:[ ,]+[A-Z]{2,})+\b|!{2,}")
@@ -36,13 +37,16 @@ def detect_pitfalls(
     original: str,
     moves: tuple[Finding, ...],
     state: OtherState | None = None,
+    keys: frozenset[str] | None = None,
 ) -> tuple[Finding, ...]:
     """Pitfalls in a reply, given the moves already found and the other person's state."""
+    if keys is None:
+        keys = text_keys(scanned)
     labels = {f.label for f in moves}
     found: list[Finding] = []
     for label in PITFALLS:
         m = marker(label)
-        spans = find_spans(m.regex, scanned, original)
+        spans = spans_of(m.group.finditer(scanned, keys), original)
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue
         if label == "mirroring_anger":

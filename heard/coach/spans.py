@@ -25,3 +25,8 @@ def find_spans(
             if len(out) >= limit:
                 break
     return out
+
+
+def spans_of(matches: list[re.Match], original: str, limit: int = MAX_SPANS) -> list[Span]:
+    """Spans for matches found in a same-length fold of ``original``."""
+    return [Span(m.start(), m.end(), original[m.start() : m.end()]) for m in matches[:limit]]

@@ -1,0 +1,301 @@
+"""A fast matcher for many small regular expressions over one short text.
+
+Scanning a few hundred patterns over every reply is the coach's main cost, and most
+patterns cannot match most replies. So each pattern is analysed once, when it is compiled,
+for the words any match must contain: ``\\bI'?m (?:so )?sorry`` needs the word "i" and a
+word starting "sorr". A group of patterns (one marker) is scanned, as one compiled
+alternation, only when the text has at least one word each of its patterns needs. Patterns
+for which nothing can be derived make their group always scan. Results are identical to
+scanning every group; they only arrive sooner.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
+
+FLAGS = re.IGNORECASE | re.MULTILINE
+KEY_LEN = 4  # word beginnings are compared on at most this many characters
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Very common words make poor gates: a rarer requirement is checked first.
+_COMMON = frozenset(
+    "i you the a an to and it is that this we so my me your of in for be not do are was "
+    "have just can if or on at with".split()
+)
+_WORD_START_AT = {C.AT_BEGINNING, C.AT_BEGINNING_LINE, C.AT_BEGINNING_STRING, C.AT_BOUNDARY}
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+
+Keys = frozenset[str]
+
+
+# ---------------------------------------------------------------- pattern analysis
+
+
+def _cost(keys: Keys) -> int:
+    return sum(20 if k in _COMMON else 15 if len(k) == 1 else 8 if len(k) == 2 else 1 for k in keys)
+
+
+def _requirements(seq: list, word_start: bool) -> list[Keys]:
+    """Key sets that every match of ``seq`` satisfies (each: at least one key present)."""
+    return _walk(seq, word_start, False)[0]
+
+
+def _ends_word(seq: list, i: int, after: bool) -> bool:
+    """Whether a word certainly ends before ``seq[i]`` (``after``: past the end of ``seq``)."""
+    if i >= len(seq):
+        return after
+    op, av = seq[i]
+    if op is C.SUBPATTERN:
+        return _ends_word(list(av[-1]), 0, after and _ends_word(seq, i + 1, after))
+    if op is C.BRANCH:
+        rest = _ends_word(seq, i + 1, after)
+        return all(_ends_word(list(alt), 0, rest) for alt in av[1])
+    if op is C.AT:
+        return av is not C.AT_NON_BOUNDARY
+    if op is C.IN:
+        return av == [(C.CATEGORY, C.CATEGORY_SPACE)]
+    if op is C.LITERAL:
+        ch = chr(av)
+        return not (ch.isalnum() or ch == "_")
+    return False
+
+
+def _walk(seq: list, word_start: bool, ends_after: bool) -> tuple[list[Keys], bool]:
+    """(requirements of ``seq``; whether a word certainly starts right after it).
+
+    ``ends_after``: whether a word certainly ends right after ``seq``.
+    """
+    options: list[Keys] = []
+    run = ""  # letters/digits of a literal that began at a word start
+    in_run = False
+
+    def close(word_ends: bool = False) -> None:
+        # A run shorter than KEY_LEN is only usable when the word certainly ends with it.
+        nonlocal run, in_run
+        if in_run and run and (len(run) >= KEY_LEN or word_ends):
+            options.append(frozenset({run[:KEY_LEN]}))
+        run, in_run = "", False
+
+    for i, (op, av) in enumerate(seq):
+        if op is C.LITERAL:
+            ch = chr(av).casefold()
+            if len(ch) == 1 and ch.isascii() and ch.isalnum():
+                if in_run:
+                    run += ch
+                elif word_start:
+                    run, in_run = ch, True
+                word_start = False
+            else:
+                word_char = len(ch) == 1 and (ch.isalnum() or ch == "_")
+                close(word_ends=not word_char)
+                word_start = not word_char
+            continue
+        close(
+            word_ends=(op is C.AT and av is not C.AT_NON_BOUNDARY)
+            or (op is C.IN and av == [(C.CATEGORY, C.CATEGORY_SPACE)])
+        )
+        if op is C.AT:
+            word_start = av in _WORD_START_AT
+        elif op is C.SUBPATTERN:
+            sub, word_start = _walk(list(av[-1]), word_start, _ends_word(seq, i + 1, ends_after))
+            options.extend(sub)
+        elif op is C.BRANCH:
+            union: set[str] = set()
+            complete = True
+            ends = True
+            for alt in av[1]:
+                alt_options, alt_end = _walk(
+                    list(alt), word_start, _ends_word(seq, i + 1, ends_after)
+                )
+                ends = ends and alt_end
+                if not alt_options:
+                    complete = False
+                else:
+                    union |= min(alt_options, key=_cost)
+            if complete and union:
+                options.append(frozenset(union))
+            word_start = ends
+        elif op in _REPEATS:
+            sub, end = _walk(list(av[2]), word_start, False)
+            if av[0] >= 1:
+                options.extend(sub)
+                word_start = end
+            else:
+                word_start = word_start and end
+        elif op is C.IN and av == [(C.CATEGORY, C.CATEGORY_SPACE)]:
+            word_start = True
+        else:
+            word_start = False
+    close(word_ends=ends_after)
+    return options, word_start
+
+
+def _case_sensitive_part(seq: list) -> bool:
+    for op, av in seq:
+        if op is C.SUBPATTERN:
+            if av[2] & re.IGNORECASE or _case_sensitive_part(list(av[-1])):
+                return True
+        elif op is C.BRANCH:
+            if any(_case_sensitive_part(list(alt)) for alt in av[1]):
+                return True
+        elif op in _REPEATS:
+            if _case_sensitive_part(list(av[2])):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if _case_sensitive_part(list(av[1])):
+                return True
+    return False
+
+
+def requirements(pattern: str, flags: int = FLAGS) -> tuple[Keys, ...]:
+    """Key sets every match satisfies (one key of each set present), cheapest first.
+
+    >>> [sorted(r) for r in requirements(r"\\bI'?m (?:so )?sorry\\b")]
+    [['sorr'], ['i']]
+    """
+    # Keys and texts are both casefolded, so a requirement holds for case-sensitive parts too.
+    seq = list(P.parse(pattern, flags))
+    return tuple(sorted(set(_requirements(seq, word_start=False)), key=_cost))
+
+
+# ---------------------------------------------------------------- matching
+
+_KEY_RE = re.compile(r"(?<![a-z0-9])[a-z0-9]{1," + str(KEY_LEN) + "}")
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, except characters whose lower case is longer stay as they are."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+def lower_pattern(pattern: str) -> str:
+    """Lower-case a pattern's literal characters, leaving escapes (``\\W``, ``\\B``...) alone.
+
+    >>> lower_pattern(r"\\bI'm\\W")
+    "\\\\bi'm\\\\W"
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+class TextIndex:
+    """One text prepared for matching: its lower-case form (same length, so offsets hold)
+    and the beginnings of its words (first KEY_LEN characters, or the whole word)."""
+
+    __slots__ = ("keys", "lower")
+
+    def __init__(self, folded: str) -> None:
+        self.lower = lower_same_length(folded)
+        self.keys = frozenset(_KEY_RE.findall(self.lower.replace("\u0307", "")))
+
+
+def text_keys(folded: str) -> TextIndex:
+    """Index the words of ``folded`` (a reply after ``lexicon.fold``)."""
+    return TextIndex(folded)
+
+
+class _Chunk:
+    """A few patterns scanned as one alternation, behind one gate."""
+
+    __slots__ = ("gate", "lowered", "cased")
+
+    def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
+        gate: set[str] | None = set()
+        lowerable: list[str] = []
+        cased: list[str] = []
+        for p, reqs in items:
+            if not reqs:
+                gate = None
+            elif gate is not None:
+                gate |= reqs[0]
+            if flags & re.IGNORECASE and not _case_sensitive_part(list(P.parse(p, flags))):
+                lowerable.append(lower_pattern(p))
+            else:
+                cased.append(p)
+        self.gate = None if gate is None else frozenset(gate)
+        low_flags = (flags & ~re.IGNORECASE) | re.ASCII
+        self.lowered = (
+            re.compile("|".join(f"(?:{p})" for p in lowerable), low_flags) if lowerable else None
+        )
+        self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
+
+
+class PatternGroup:
+    """Several patterns used as one alternation; parts that cannot match are not scanned.
+
+    Patterns are gathered in small chunks of patterns needing the same words, and a chunk is
+    scanned only when the text has those words. Case-insensitive patterns are lower-cased
+    and run case-sensitively on the lower-cased text, which lets the regular-expression
+    engine skip ahead on literal prefixes; patterns with a case-sensitive part run on the
+    original text.
+
+    >>> g = PatternGroup([r"\\bno rush\\b", r"\\btake your time\\b"])
+    >>> s = "Take your time."
+    >>> [m.group() for m in g.finditer(s, text_keys(s))]
+    ['Take your time']
+    """
+
+    __slots__ = ("chunks",)
+    CHUNK = 6
+
+    def __init__(self, patterns: list[str], flags: int = FLAGS) -> None:
+        items = [(p, requirements(p, flags)) for p in patterns]
+        # Patterns gated by the same words sit together, so rare words gate whole chunks.
+        items.sort(key=lambda it: sorted(it[1][0]) if it[1] else ["~"])
+        self.chunks = tuple(
+            _Chunk(items[i : i + self.CHUNK], flags) for i in range(0, len(items), self.CHUNK)
+        )
+
+    def _open(self, index: TextIndex) -> list[_Chunk]:
+        keys = index.keys
+        return [c for c in self.chunks if c.gate is None or not c.gate.isdisjoint(keys)]
+
+    def could_match(self, index: TextIndex) -> bool:
+        return bool(self._open(index))
+
+    def search(self, text: str, index: TextIndex) -> bool:
+        for c in self._open(index):
+            if c.lowered is not None and c.lowered.search(index.lower):
+                return True
+            if c.cased is not None and c.cased.search(text):
+                return True
+        return False
+
+    def finditer(self, text: str, index: TextIndex) -> list[re.Match]:
+        """Non-overlapping matches, leftmost first (longest on ties). Offsets index ``text``."""
+        found: list[re.Match] = []
+        parts = 0
+        for c in self._open(index):
+            if c.lowered is not None:
+                found.extend(m for m in c.lowered.finditer(index.lower) if m.end() > m.start())
+                parts += 1
+            if c.cased is not None:
+                found.extend(m for m in c.cased.finditer(text) if m.end() > m.start())
+                parts += 1
+        return _merge(found) if parts > 1 and len(found) > 1 else found
+
+    def count(self, text: str, index: TextIndex, cap: int) -> int:
+        return min(cap, len(self.finditer(text, index)))
+
+
+def _merge(found: list[re.Match]) -> list[re.Match]:
+    found.sort(key=lambda m: (m.start(), -m.end()))
+    kept: list[re.Match] = []
+    end = -1
+    for m in found:
+        if m.start() >= end:
+            kept.append(m)
+            end = m.end()
+    return kept
