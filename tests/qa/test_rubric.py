@@ -153,8 +153,8 @@ def test_rubric_labels_are_the_coachs_labels():
 def test_a_warm_concrete_reply_scores_high_with_evidence():
     scores = scores_by_id(prescore(GOOD))
     ack = scores["genuine_acknowledgement"]
-    # base 1 + labelling 1 + impact 1 + early acknowledgement 0.5 = 3.5 -> 4
-    assert ack.raw == 3.5 and ack.score == 4 and ack.level == "exemplary"
+    # base 1 + labelling 1 + impact 1 + concrete apology 0.5 + early acknowledgement 0.5
+    assert ack.raw == 4.0 and ack.score == 4 and ack.level == "exemplary"
     labels = [(e.source, e.label) for e in ack.evidence]
     assert ("move", "emotion_labelling") in labels and (
         "metric",
@@ -286,3 +286,21 @@ def test_a_custom_rubric_from_data():
 def test_malformed_rubrics_are_refused_with_the_field(data, message):
     with pytest.raises(RubricError, match=message):
         parse_rubric(data)
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("Please don't share your password or card number here; I'll never ask for them.", True),
+        ("Never send your full card number by e-mail.", True),
+        ("Can you confirm the last four digits of the card?", True),
+        ("Just tell me your password and I'll check the account.", False),
+        ("Please provide the full card number so we can locate the account.", False),
+        ("Thanks. Send me your full card number.", False),
+    ],
+)
+def test_the_card_and_password_check_tells_requests_from_warnings(reply, kept):
+    conv = conversation([customer_turn(0, "Where is my parcel?"), agent_turn(1, reply)])
+    compliance = scores_by_id(prescore(conv))["compliance"]
+    missed = {e.label for e in compliance.evidence if e.detail.startswith("missed")}
+    assert ("no_full_card_number_requested" not in missed) is kept
