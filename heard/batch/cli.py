@@ -45,7 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "Interrupted runs continue where they stopped when re-run with the same inputs."
         ),
     )
-    parser.add_argument("inputs", nargs="+", metavar="IN", help="export files (.jsonl, .csv, .tsv)")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="IN",
+        help="export files (.jsonl, .csv, .tsv; .gz compressed too)",
+    )
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
     parser.add_argument(
         "--layout",

@@ -7,6 +7,9 @@ Two layouts are read, from JSONL or CSV/TSV files:
 * **utterances** (CSV, TSV or JSONL): one utterance per row with a conversation id, speaker,
   role, text and an optional timestamp. Column names are mapped with :class:`Columns`.
 
+Any of them may be gzip-compressed (``calls.csv.gz``); a compressed file that breaks off is
+read up to the break, which is reported as a bad record.
+
 Utterance rows are grouped by conversation id. Exports normally keep the rows of a
 conversation together, so that case is streamed: each group is handed on as soon as the id
 changes, holding one conversation in memory. Before streaming, a cheap pre-scan checks the
@@ -25,6 +28,7 @@ spill, never correctness.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
 import math
@@ -172,19 +176,52 @@ def _agent_of(turns: list[dict[str, Any]], metadata: dict[str, Any]) -> str | No
     return next((t["speaker"] for t in turns if t["role"] == "agent"), None)
 
 
-def _iter_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, raw line) pairs; raw is None for a line over max_bytes (not kept)."""
-    with open(path, "rb") as handle:
+def base_suffix(path: Path) -> str:
+    """ ".csv" for calls.csv and calls.csv.gz alike."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return Path(name[:-3]).suffix
+    return path.suffix.lower()
+
+
+def _open_binary(path: Path) -> Any:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
+
+
+def _open_text(path: Path) -> Any:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", newline="", encoding="utf-8", errors="replace")
+    return open(path, newline="", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
+class _Unreadable:
+    """The rest of a (compressed) file cannot be read: truncated or corrupt."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _iter_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None | _Unreadable]]:
+    """(line number, raw line) pairs; raw is None for a line over max_bytes (not kept), and
+    an _Unreadable (last) when a compressed file breaks off."""
+    with _open_binary(path) as handle:
         number = 0
         while True:
-            line = handle.readline(max_bytes + 1)
+            try:
+                line = handle.readline(max_bytes + 1)
+            except (OSError, EOFError) as exc:
+                yield number + 1, _Unreadable(f"the file is truncated or corrupt from here ({exc})")
+                return
             if not line:
                 return
             number += 1
             if len(line) > max_bytes and not line.endswith(b"\n"):
                 # Oversized: drain the rest of the line without holding it.
                 while True:
-                    rest = handle.readline(1024 * 1024)
+                    try:
+                        rest = handle.readline(1024 * 1024)
+                    except (OSError, EOFError):
+                        break  # reported at the next read
                     if not rest or rest.endswith(b"\n"):
                         break
                 yield number, None
@@ -206,13 +243,16 @@ def detect_layout(path: Path) -> str:
     with "turns" means conversations; records with a text-like field and no "turns" mean
     utterance rows; anything else is read as conversations (and reported record by record).
     """
-    if path.suffix.lower() in (".csv", ".tsv"):
+    if base_suffix(path) in (".csv", ".tsv"):
         return "utterances"
     text_keys = set(DEFAULT_COLUMNS["text"])
     saw_rows = False
-    with open(path, "rb") as handle:
+    with _open_binary(path) as handle:
         for _ in range(50):
-            line = handle.readline(MAX_PROBE_BYTES)
+            try:
+                line = handle.readline(MAX_PROBE_BYTES)
+            except (OSError, EOFError):
+                break
             if not line:
                 break
             if not line.strip():
@@ -238,6 +278,9 @@ def read_conversation_jsonl(
     for number, line in _iter_lines(path, limits.max_record_bytes):
         if line is None:
             yield BadRecord(source, number, _too_long(limits))
+            continue
+        if isinstance(line, _Unreadable):
+            yield BadRecord(source, number, line.reason)
             continue
         if not line.strip():
             continue
@@ -289,17 +332,17 @@ class _Row:
 def _csv_rows(
     path: Path, source: str, columns: Columns, limits: Limits
 ) -> Iterator[_Row | BadRecord]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = "\t" if base_suffix(path) == ".tsv" else ","
     # csv refuses fields over its limit; keep it just above the text limit so an oversized
     # utterance becomes a reported bad row instead of a memory problem.
     csv.field_size_limit(max(limits.max_text_chars * 4 + 1024, 131072))
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+    with _open_text(path) as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except (csv.Error, OSError, EOFError) as exc:
             raise InputError(f"{source}: unreadable header: {exc}") from None
         try:
             mapping = columns.resolve(header)
@@ -316,6 +359,10 @@ def _csv_rows(
                 yield BadRecord(source, previous_end + 1, f"unreadable CSV row: {exc}")
                 previous_end = reader.line_num
                 continue
+            except (OSError, EOFError) as exc:
+                reason = f"the file is truncated or corrupt from here ({exc})"
+                yield BadRecord(source, previous_end + 1, reason)
+                return
             line = previous_end + 1
             previous_end = reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -343,6 +390,9 @@ def _jsonl_rows(
     for number, line in _iter_lines(path, limits.max_record_bytes):
         if line is None:
             yield BadRecord(source, number, _too_long(limits))
+            continue
+        if isinstance(line, _Unreadable):
+            yield BadRecord(source, number, line.reason)
             continue
         if not line.strip():
             continue
@@ -508,7 +558,7 @@ class InputPlan:
 
 
 def _row_reader(plan: InputPlan, columns: Columns, limits: Limits) -> Iterator[_Row | BadRecord]:
-    if plan.path.suffix.lower() in (".csv", ".tsv"):
+    if base_suffix(plan.path) in (".csv", ".tsv"):
         return _csv_rows(plan.path, plan.source, columns, limits)
     return _jsonl_rows(plan.path, plan.source, columns, limits)
 
@@ -516,10 +566,13 @@ def _row_reader(plan: InputPlan, columns: Columns, limits: Limits) -> Iterator[_
 def _count_lines(path: Path) -> int:
     count = 0
     last = b"\n"
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
+    with _open_binary(path) as handle:
+        try:
+            while chunk := handle.read(1024 * 1024):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+        except (OSError, EOFError):
+            pass  # a broken compressed file: reported when it is read
     return count + (last != b"\n")
 
 
@@ -539,7 +592,7 @@ def plan_input(
         raise InputError(f"unknown layout {layout!r}")
     chosen = detect_layout(p) if layout == "auto" else layout
     if chosen == "conversations":
-        if p.suffix.lower() in (".csv", ".tsv"):
+        if base_suffix(p) in (".csv", ".tsv"):
             raise InputError(f"{path}: CSV holds utterance rows; use --layout utterances")
         return InputPlan(p, str(path), chosen, True, _count_lines(p))
     plan = InputPlan(p, str(path), chosen)

@@ -250,3 +250,27 @@ def test_parse_time(value, seconds):
 def test_parse_time_rejects_nonsense():
     with pytest.raises(ValueError):
         parse_time("next tuesday")
+
+
+def test_gzipped_exports_are_read_like_plain_ones(tmp_path):
+    import gzip
+
+    plain = (SAMPLES / "conversations.jsonl").read_bytes()
+    packed = tmp_path / "conversations.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain))
+    rows = tmp_path / "utterances.csv.gz"
+    rows.write_bytes(gzip.compress((SAMPLES / "utterances.csv").read_bytes()))
+    assert len(_records(read_inputs([packed]))) == 20
+    columns = Columns(id="conv", speaker="author", text="message", time="ts")
+    assert len(_records(read_inputs([rows], columns=columns))) == 5
+
+
+def test_a_truncated_gzip_keeps_what_it_could_read(tmp_path):
+    import gzip
+
+    data = gzip.compress((SAMPLES / "conversations.jsonl").read_bytes())
+    broken = tmp_path / "cut.jsonl.gz"
+    broken.write_bytes(data[: len(data) // 2])
+    items = list(read_inputs([broken]))
+    assert 0 < len(_records(items)) < 20
+    assert "truncated or corrupt" in _bad(items)[-1].reason
