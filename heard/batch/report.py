@@ -53,6 +53,8 @@ class _Agent:
     tone_change: float = 0.0
     tone_n: int = 0
     pitfalls: Counter = field(default_factory=Counter)
+    item_sum: dict[str, float] = field(default_factory=dict)  # normalised 0..1 per item
+    item_n: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -115,6 +117,12 @@ class Aggregate:
             agent.rubric += rubric
             agent.rubric_n += 1
         agent.pitfalls.update(result.get("pitfalls", {}).keys())
+        for item in result.get("rubric", []):
+            lo, hi = item["scale"]
+            if item["score"] is not None and hi > lo:
+                norm = (item["score"] - lo) / (hi - lo)
+                agent.item_sum[item["item"]] = agent.item_sum.get(item["item"], 0.0) + norm
+                agent.item_n[item["item"]] += 1
         tone = [float(v) for v in (result.get("metrics") or {}).get("tone_trajectory") or []]
         if tone:
             last = max(1, len(tone) - 1)
@@ -188,6 +196,8 @@ def build_summary(agg: Aggregate, *, inputs: list[str], run: dict[str, Any]) -> 
             "mean_rubric": round(a.rubric / a.rubric_n, 4) if a.rubric_n else None,
             "mean_tone_change": round(a.tone_change / a.tone_n, 4) if a.tone_n else None,
             "top_pitfalls": [label for label, _ in a.pitfalls.most_common(3)],
+            # mean of each rubric item on 0..1 (comparable across scales)
+            "rubric_items": {k: round(v / a.item_n[k], 4) for k, v in a.item_sum.items()},
         }
         for name, a in sorted(agg.agents.items(), key=lambda kv: (-kv[1].n, kv[0]))
     }
@@ -342,7 +352,30 @@ def render_html(summary: dict[str, Any]) -> str:
             f"<td>{_fmt(a['mean_rubric'], '{:.0%}')}</td><td>{_fmt(a['mean_tone_change'], '{:+.2f}')}</td>"
             f"<td>{e(', '.join(a['top_pitfalls']) or '–')}</td></tr>"
         )
-    parts.append("</table></section>")
+    parts.append("</table>")
+    if agents and items:
+        parts.append(
+            "<p class='muted'>Rubric items per agent (mean, 0–100% of the scale; darker is "
+            "stronger).</p><table><tr><th>agent</th>"
+            + "".join(f"<th>{e(v['title'])}</th>" for v in items.values())
+            + "</tr>"
+        )
+        for name, a in agents:
+            cells = []
+            for item_id in items:
+                value = a.get("rubric_items", {}).get(item_id)
+                if value is None:
+                    cells.append("<td>–</td>")
+                    continue
+                alpha = 0.12 + 0.78 * value
+                ink = "#fff" if value > 0.55 else "#1f2933"
+                cells.append(
+                    f"<td style='background:rgba(47,158,119,{alpha:.2f});color:{ink}'>"
+                    f"{value:.0%}</td>"
+                )
+            parts.append(f"<tr><td>{e(name)}</td>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    parts.append("</section>")
     tone = summary["tone"]
     direction = tone["direction"]
     parts += [

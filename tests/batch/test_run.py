@@ -57,6 +57,8 @@ def test_sample_file_is_scored_with_rubric_and_metrics(tmp_path):
     agents = summary["agents"]
     assert agents["maya"]["mean_rubric"] > agents["tom"]["mean_rubric"]
     assert agents["priya"]["mean_rubric"] > agents["leo"]["mean_rubric"]
+    assert set(agents["maya"]["rubric_items"]) == {i["item"] for i in first["rubric"]}
+    assert all(0.0 <= v <= 1.0 for v in agents["tom"]["rubric_items"].values())
 
 
 def test_bad_records_are_listed_and_every_good_record_is_kept(tmp_path):
