@@ -338,8 +338,11 @@ def _run_locked(config: RunConfig) -> RunResult:
         try:
             engine = make_engine(config.engine, options, config.workers, config.scheduler)
         except (OSError, TimeoutError) as exc:
-            where = f"the Dask scheduler at {config.scheduler}" if config.scheduler else "workers"
-            raise RunError(f"cannot start {where}: {exc}") from None
+            if config.scheduler:
+                raise RunError(
+                    f"cannot reach the Dask scheduler at {config.scheduler}: {exc}"
+                ) from None
+            raise RunError(f"cannot start the workers: {exc}") from None
         size = config.chunk_size or _auto_chunk(total, engine.workers)
         window = max(2, engine.workers * 3)
         progress = _Progress(config.progress, total, min(done_before, total))
