@@ -44,7 +44,8 @@ from typing import Any
 from heard.batch.records import BadRecord, Limits, Record, normalise_role
 
 LAYOUTS = ("auto", "conversations", "utterances")
-SPILL_BUCKET_BYTES = 64 * 1024 * 1024
+SPILL_BUCKET_BYTES = 16 * 1024 * 1024  # a bucket is grouped in memory: ~5x this in objects
+MAX_SPILL_BUCKETS = 512  # open files at once; past 8 GiB of input, buckets grow instead
 
 # When a column is not named on the command line, the first of these present in the header
 # is used.
@@ -507,7 +508,7 @@ def _bucket_of(conv_id: str, buckets: int) -> int:
 def _group_spilled(
     rows: Iterator[_Row | BadRecord], source: str, size: int, limits: Limits, spill_dir: str | None
 ) -> Iterator[Record | BadRecord]:
-    buckets = max(1, math.ceil(size / SPILL_BUCKET_BYTES))
+    buckets = min(MAX_SPILL_BUCKETS, max(1, math.ceil(size / SPILL_BUCKET_BYTES)))
     workdir = tempfile.mkdtemp(prefix="heard-spill-", dir=spill_dir)
     try:
         handles = [
