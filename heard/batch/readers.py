@@ -618,6 +618,8 @@ def read_plan(
         yield from _group_contiguous(rows, plan.source, limits)
     else:
         size = plan.path.stat().st_size
+        if plan.path.name.lower().endswith(".gz"):
+            size *= 6  # typical text compression: size buckets by what they will hold
         yield from _group_spilled(rows, plan.source, size, limits, spill_dir)
 
 
