@@ -297,3 +297,37 @@ def test_interleaved_utterance_rows_are_scored_whole(tmp_path):
     assert sorted(r["id"] for r in got) == sorted(c["id"] for c in convs)
     assert all(r["turns"] == 4 for r in got)
     assert not list((tmp_path / "out").glob("heard-spill-*"))
+
+
+def test_work_in_flight_is_bounded_whatever_the_input_size(tmp_path, monkeypatch):
+    """Memory stays flat: the driver never holds more than a fixed window of chunks."""
+    import heard.batch.run as run_module
+    from heard.batch.engines import InlineEngine
+
+    in_flight = {"now": 0, "peak": 0, "submitted": 0}
+
+    class CountingFuture:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def result(self):
+            in_flight["now"] -= 1
+            return self.inner.result()
+
+    class CountingEngine(InlineEngine):
+        def submit(self, records):
+            in_flight["now"] += 1
+            in_flight["submitted"] += 1
+            in_flight["peak"] = max(in_flight["peak"], in_flight["now"])
+            return CountingFuture(super().submit(records))
+
+    monkeypatch.setattr(
+        run_module,
+        "make_engine",
+        lambda engine, options, workers, scheduler: CountingEngine(options),
+    )
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in generate_conversations(300, seed=8)))
+    score([path], tmp_path / "out", chunk_size=5)
+    assert in_flight["submitted"] == 60
+    assert in_flight["peak"] <= 3  # window = 3 x workers chunks (1 worker here)
