@@ -190,9 +190,26 @@ def _open_binary(path: Path) -> Any:
 
 
 def _open_text(path: Path) -> Any:
+    # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
+    # otherwise become part of the first column's name.
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rt", newline="", encoding="utf-8", errors="replace")
-    return open(path, newline="", encoding="utf-8", errors="replace")  # noqa: SIM115
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig", errors="replace")
+    return open(path, newline="", encoding="utf-8-sig", errors="replace")  # noqa: SIM115
+
+
+def _delimiter(path: Path) -> str:
+    """Tab for .tsv; for .csv, whichever of , ; | or tab the header line uses most (spreadsheets
+    in many locales write semicolons)."""
+    if base_suffix(path) == ".tsv":
+        return "\t"
+    with _open_text(path) as handle:
+        try:
+            header = handle.readline(64 * 1024)
+        except (OSError, EOFError):
+            return ","
+    counts = {d: header.count(d) for d in (",", ";", "|", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
 
 
 class _Unreadable:
@@ -333,7 +350,7 @@ class _Row:
 def _csv_rows(
     path: Path, source: str, columns: Columns, limits: Limits
 ) -> Iterator[_Row | BadRecord]:
-    delimiter = "\t" if base_suffix(path) == ".tsv" else ","
+    delimiter = _delimiter(path)
     # csv refuses fields over its limit; keep it just above the text limit so an oversized
     # utterance becomes a reported bad row instead of a memory problem.
     csv.field_size_limit(max(limits.max_text_chars * 4 + 1024, 131072))

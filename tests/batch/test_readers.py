@@ -274,3 +274,22 @@ def test_a_truncated_gzip_keeps_what_it_could_read(tmp_path):
     items = list(read_inputs([broken]))
     assert 0 < len(_records(items)) < 20
     assert "truncated or corrupt" in _bad(items)[-1].reason
+
+
+def test_spreadsheet_csv_with_bom_and_semicolons(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffconversation_id;speaker;role;text;timestamp\n"
+        "c1;ann;customer;My order, the blue one, is late.;0\n"
+        'c1;bo;agent;"Sorry about that; it ships today.";5\n'
+        "c2;bo;agent;unquoted; extra field;5\n".encode()
+    )
+    items = list(read_inputs([path]))
+    (record,) = _records(items)
+    assert record.conversation_id == "c1"
+    assert [t["text"] for t in record.turns] == [
+        "My order, the blue one, is late.",
+        "Sorry about that; it ships today.",
+    ]
+    (bad,) = _bad(items)
+    assert bad.line == 4 and "6 fields" in bad.reason
