@@ -166,6 +166,8 @@ def score_command(args: argparse.Namespace) -> int:
     )
     if result.errors:
         print(f"bad records are listed in {result.out / 'errors.jsonl'}")
+    if not args.no_report:
+        print(f"report: {result.out / 'report.html'}")
     return 0
 
 
