@@ -405,6 +405,13 @@ def _run_locked(config: RunConfig) -> RunResult:
                     engine.restart()
                 records = [u for u in chunk if isinstance(u, Record)]
                 return _isolate(engine, records, redactor)
+            except Exception as exc:  # noqa: BLE001 - score_chunk never raises for a record
+                # The engine itself failed (a lost Dask worker or scheduler): stop cleanly;
+                # every committed chunk is kept and the run resumes from there.
+                raise RunError(
+                    f"the {engine.name} engine failed ({type(exc).__name__}: {exc}); "
+                    "finished chunks are saved, re-run the same command to continue"
+                ) from None
 
         interrupted = True
         try:
