@@ -227,3 +227,7 @@ class _Fixed:
 
     def strategies(self, texts: list[str]) -> list[str]:
         return [self._strategy for _ in texts]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

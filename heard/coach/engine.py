@@ -164,8 +164,17 @@ def requirements(pattern: str, flags: int = FLAGS) -> tuple[Keys, ...]:
 _KEY_RE = re.compile(r"(?<![a-z0-9])[a-z0-9]{1," + str(KEY_LEN) + "}")
 
 
+# Non-ASCII characters that a case-insensitive pattern matches to an ASCII letter
+# (dotted/dotless i, long s, Kelvin sign): folded here so lower-cased matching agrees.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
 def lower_same_length(text: str) -> str:
-    """``text.lower()``, except characters whose lower case is longer stay as they are."""
+    """Lower case that keeps every offset: ``len(result) == len(text)``.
+
+    Characters whose lower case is longer than one character are kept as they are.
+    """
+    text = text.translate(_ASCII_FOLD)
     low = text.lower()
     if len(low) == len(text):
         return low

@@ -1,0 +1,125 @@
+"""analyze_conversation: per-turn analyses and the conversation micro-metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from heard.coach import Turn, analyze_conversation
+
+TRANSCRIPT = [
+    {
+        "speaker": "Sam",
+        "role": "customer",
+        "text": "My card was charged twice and I'm furious!",
+        "t": 0,
+    },
+    {
+        "speaker": "Ana",
+        "role": "agent",
+        "text": "Do you have the order number? Is it the blue one?",
+        "t": 5,
+    },
+    {
+        "speaker": "Sam",
+        "role": "customer",
+        "text": "Yes, 4412. I lost my job and can't afford this.",
+        "t": 20,
+    },
+    {
+        "speaker": "Ana",
+        "role": "agent",
+        "text": "That sounds really stressful. What would help most right now?",
+        "t": 31,
+    },
+    {"speaker": "Sam", "role": "customer", "text": "A refund today, please.", "t": 40},
+    {
+        "speaker": "Ana",
+        "role": "agent",
+        "text": "I'll refund the second charge today and e-mail you when it's done.",
+        "t": 52,
+    },
+    {"speaker": "Sam", "role": "customer", "text": "Thank you, that's a relief.", "t": 60},
+]
+
+
+def test_metrics() -> None:
+    m = analyze_conversation(TRANSCRIPT).metrics
+    assert set(m.talk_share) == {"Sam", "Ana"}
+    assert sum(m.talk_share.values()) == pytest.approx(1.0)
+    assert 0.9 < m.participation_equity <= 1.0
+    assert (m.open_questions, m.closed_questions, m.stacked_questions) == (1, 2, 1)
+    assert m.open_before_closed is False
+    assert m.turns_to_first_acknowledgement == 3
+    assert m.seconds_to_first_acknowledgement == 31.0
+    assert m.pauses_after_disclosure == (11.0,)
+    assert len(m.tone_trajectory) == 4
+    assert m.tone_trajectory[0] < 0 < m.tone_trajectory[-1]
+    assert (m.escalations, m.transfers) == (0, 0)
+
+
+def test_turns_get_the_right_analysis() -> None:
+    ca = analyze_conversation(TRANSCRIPT)
+    assert [t.analysis is not None for t in ca.turns] == [
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert ca.turns[0].customer_state is not None
+    assert ca.turns[0].customer_state.emotion == "anger"
+    # an agent turn is read against the customer's last message
+    assert ca.turns[3].analysis.state.emotion != "neutral"
+
+
+def test_score_and_reasons() -> None:
+    ca = analyze_conversation(TRANSCRIPT)
+    assert 0.0 <= ca.empathy_score <= 1.0
+    assert any("tone improved" in r for r in ca.reasons)
+    assert any("stacked" in r for r in ca.reasons)
+
+
+@pytest.mark.parametrize(("agent", "customer"), [("supporter", "seeker"), ("sys", "usr")])
+def test_role_synonyms(agent: str, customer: str) -> None:
+    ca = analyze_conversation(
+        [
+            {"speaker": "a", "role": customer, "text": "I feel so alone."},
+            {"speaker": "b", "role": agent, "text": "That sounds lonely. What happened?"},
+        ]
+    )
+    assert [t.turn.role for t in ca.turns] == ["customer", "agent"]
+    assert ca.metrics.turns_to_first_acknowledgement == 1
+
+
+def test_turn_objects_and_missing_times() -> None:
+    ca = analyze_conversation(
+        [Turn("c", "customer", "Where is my parcel?"), Turn("a", "agent", "Let me check.")]
+    )
+    assert ca.metrics.seconds_to_first_acknowledgement is None
+    assert ca.metrics.turns_to_first_acknowledgement is None
+    assert any("never acknowledged" in r for r in ca.reasons)
+
+
+def test_transfers_and_escalations() -> None:
+    ca = analyze_conversation(
+        [
+            {"role": "customer", "text": "I want to speak to a manager."},
+            {"role": "agent", "text": "I'm transferring you to my supervisor now."},
+        ]
+    )
+    assert (ca.metrics.escalations, ca.metrics.transfers) == (1, 1)
+
+
+def test_empty_and_unknown_roles() -> None:
+    ca = analyze_conversation([])
+    assert ca.turns == () and ca.empathy_score == 0.0
+    with pytest.raises(ValueError, match="unknown role"):
+        analyze_conversation([{"role": "narrator", "text": "Once upon a time"}])
+
+
+def test_to_dict_is_json_safe() -> None:
+    import json
+
+    json.dumps(analyze_conversation(TRANSCRIPT).to_dict())

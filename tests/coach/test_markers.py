@@ -1,0 +1,156 @@
+"""One exact-output test per marker: the label is found, with exactly this evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from heard.coach import analyze
+from heard.coach.lexicon import MOVES, PITFALLS, markers
+
+CONTEXT = "This is the third time my order has gone missing and I'm furious."
+
+# label -> (reply, the evidence spans expected for that label, other labels expected)
+CASES: dict[str, tuple[str, list[str], set[str]]] = {
+    "emotion_labelling": (
+        "It sounds like you're exhausted by all of this.",
+        ["It sounds like you're exhausted"],
+        {"interpretation"},
+    ),
+    "acknowledging_impact": (
+        "You've had to call us three times, and that has cost you a whole morning.",
+        ["You've had to call", "that has cost you"],
+        set(),
+    ),
+    "concrete_apology": (
+        "I'm sorry we sent the parcel to the wrong address.",
+        ["I'm sorry we sent the parcel to the wrong address"],
+        set(),
+    ),
+    "validation": (
+        "That's completely understandable.",
+        ["That's completely understandable"],
+        set(),
+    ),
+    "interpretation": (
+        "So what you're saying is the invoice doesn't match the quote.",
+        ["So what you're saying"],
+        set(),
+    ),
+    "exploring_question": (
+        "What happened when you tried to log in?",
+        ["What happened when you tried to log in?"],
+        set(),
+    ),
+    "next_steps": (
+        "I'll refund the delivery charge by Friday.",
+        ["I'll refund", "by Friday"],
+        set(),
+    ),
+    "offering_support": (
+        "What would be most helpful right now?",
+        ["What would be most helpful"],
+        {"exploring_question"},
+    ),
+    "boundary_statement": (
+        "I'm not able to change the contract terms.",
+        ["I'm not able to"],
+        set(),
+    ),
+    "offering_space": ("Take your time, there's no rush.", ["Take your time", "no rush"], set()),
+    "warm_handoff": (
+        "I've shared your notes with the billing team so you won't have to repeat yourself.",
+        ["I've shared your notes", "so you won't have to repeat"],
+        set(),
+    ),
+    "scripted_line": (
+        "We apologise for any inconvenience.",
+        ["We apologise for any inconvenience"],
+        set(),
+    ),
+    "reassurance_without_action": ("Don't worry about it.", ["Don't worry"], set()),
+    "premature_solution": ("Have you tried restarting the router?", ["Have you tried"], set()),
+    "defensiveness": ("That's not my fault.", ["That's not my fault"], set()),
+    "blame": ("You didn't read the instructions.", ["You didn't read"], set()),
+    "minimising": ("It's not a big deal.", ["It's not a big deal"], set()),
+    "judgement": ("You're being too sensitive.", ["You're being too sensitive"], set()),
+    "one_upping": (
+        "You think that's bad? I had it way worse.",
+        ["You think that's bad", "I had it way worse"],
+        set(),
+    ),
+    "mirroring_anger": ("Calm down and listen.", ["Calm down"], set()),
+    "over_promising": (
+        "I promise this will never happen again.",
+        ["I promise", "this will never happen again"],
+        set(),
+    ),
+    "absolutist_language": (
+        "You always leave it to the last minute.",
+        ["You always"],
+        set(),
+    ),
+}
+
+
+def test_every_marker_has_a_case() -> None:
+    assert set(CASES) == set(MOVES) | set(PITFALLS)
+    assert {m.label for m in markers()} == set(MOVES) | set(PITFALLS)
+
+
+@pytest.mark.parametrize("label", sorted(CASES))
+def test_marker_exact_output(label: str) -> None:
+    reply, evidence, others = CASES[label]
+    context = CONTEXT if label == "premature_solution" else None
+    result = analyze(reply, context=context)
+    findings = {f.label: f for f in result.moves + result.pitfalls}
+    assert label in findings, f"{label} not found in {reply!r}"
+    finding = findings[label]
+    assert finding.kind == ("move" if label in MOVES else "pitfall")
+    assert [s.text for s in finding.spans] == evidence
+    for s in finding.spans:
+        assert reply[s.start : s.end] == s.text
+    assert set(findings) - {label} == others
+    assert 0.0 < finding.confidence <= 1.0
+    assert finding.explanation
+
+
+def test_markers_record_their_provenance() -> None:
+    for m in markers():
+        assert m.source.startswith("heard authors"), m.label
+
+
+def test_vague_apology_is_not_a_concrete_one() -> None:
+    result = analyze("Sorry for any inconvenience.")
+    assert not result.has("concrete_apology")
+    assert result.has("scripted_line")
+
+
+def test_reassurance_with_a_next_step_is_not_a_pitfall() -> None:
+    result = analyze("Don't worry, I'll send the replacement today.")
+    assert result.has("next_steps")
+    assert not result.has("reassurance_without_action")
+
+
+def test_solution_after_acknowledgement_is_not_premature() -> None:
+    reply = "That sounds maddening. Have you tried restarting the router?"
+    result = analyze(reply, context=CONTEXT)
+    assert result.has("emotion_labelling")
+    assert not result.has("premature_solution")
+
+
+def test_solution_first_is_fine_when_the_person_is_just_stuck() -> None:
+    result = analyze("Have you tried restarting the router?", context="How do I reset my router?")
+    assert result.state is not None and result.state.need != "upset"
+    assert not result.has("premature_solution")
+
+
+def test_shouting_counts_as_mirroring_anger() -> None:
+    result = analyze("THAT IS NOT HOW IT WORKS!!")
+    finding = next(f for f in result.pitfalls if f.label == "mirroring_anger")
+    assert [s.text for s in finding.spans] == ["THAT IS NOT HOW IT WORKS", "!!"]
+
+
+def test_curly_apostrophes_are_understood() -> None:
+    result = analyze("It sounds like you\u2019re worried.")
+    finding = next(f for f in result.moves if f.label == "emotion_labelling")
+    assert finding.spans[0].text == "It sounds like you\u2019re worried"

@@ -1,0 +1,91 @@
+"""Reflection fidelity, specificity, blameless language and disclosures."""
+
+from __future__ import annotations
+
+from heard.coach import blame_language, detect_disclosure, reflection_fidelity, specificity
+
+SPEAKER = "I'm exhausted and angry. The move took every weekend and nobody at work noticed."
+
+
+def test_a_faithful_reflection_scores_high() -> None:
+    good = reflection_fidelity(
+        SPEAKER, "You're exhausted and angry: the move took every weekend and work never noticed."
+    )
+    assert good.content_recall >= 0.6
+    assert good.feeling_recall == 1.0
+    assert good.judgement == () and good.rebuttal == ()
+    assert good.score >= 0.8
+
+
+def test_judgement_rebuttal_and_additions_are_flagged() -> None:
+    poor = reflection_fidelity(
+        SPEAKER, "You should have planned better, but actually your manager is great."
+    )
+    assert [s.text for s in poor.judgement] == ["should"]
+    assert [s.text for s in poor.rebuttal] == ["but actually"]
+    assert "manager" in poor.added
+    assert "angry" in poor.feelings_missed
+    assert poor.score < 0.3
+    assert poor.feedback
+
+
+def test_an_empty_reflection_scores_zero() -> None:
+    assert reflection_fidelity(SPEAKER, "").score == 0.0
+
+
+def test_generic_kudos_gets_a_nudge() -> None:
+    report = specificity("Great job, keep it up!")
+    assert report.score == 0.0
+    assert [s.text for s in report.generic] == ["Great job", "keep it up"]
+    assert report.nudge == "Name the specific thing they did: what, and when?"
+
+
+def test_specific_kudos_has_action_effect_outcome() -> None:
+    text = (
+        "Priya stayed late to rewrite the release notes, which meant I could sleep; "
+        "the client signed on time."
+    )
+    report = specificity(text)
+    assert report.action and report.effect and report.outcome
+    assert report.nudge is None
+    assert report.score >= 0.9
+    for part in (report.action, report.effect, report.outcome):
+        for s in part:
+            assert text[s.start : s.end] == s.text
+
+
+def test_kudos_without_outcome_is_nudged_toward_it() -> None:
+    report = specificity("Thanks Priya, you stayed late to fix the build and I felt so relieved.")
+    assert report.action and report.effect and not report.outcome
+    assert "client" in report.nudge
+
+
+def test_blame_vs_learning() -> None:
+    blamey = blame_language("Bob forgot to run the migration. Human error, again.")
+    assert [s.text for s in blamey.blame] == ["Bob forgot to", "Human error"]
+    assert blamey.score == 0.0
+    assert blamey.suggestions
+    learning = blame_language("What made the migration easy to skip, and what can we learn?")
+    assert learning.blame == () and learning.score == 1.0
+    assert [s.text for s in learning.learning] == ["What made", "what can we learn"]
+
+
+def test_we_should_have_is_not_blaming_a_person() -> None:
+    assert blame_language("We should have added an alert.").blame == ()
+
+
+def test_disclosures_by_kind() -> None:
+    found = {
+        d.kind: d
+        for d in detect_disclosure(
+            "I was diagnosed with cancer, I lost my job and my partner threatened me."
+        )
+    }
+    assert set(found) == {"health", "money", "safety"}
+    assert [s.text for s in found["money"].spans] == ["lost my job"]
+    for d in found.values():
+        assert d.suggestion and "Heard gives no" in d.referral
+
+
+def test_no_disclosure_in_ordinary_text() -> None:
+    assert detect_disclosure("The parcel arrived a day late.") == ()

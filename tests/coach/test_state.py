@@ -1,0 +1,59 @@
+"""The other person's state: emotion, intensity, need and the dimension to lead with."""
+
+from __future__ import annotations
+
+import pytest
+
+from heard.coach import analyze
+from heard.coach.state import read_state, tone
+
+
+@pytest.mark.parametrize(
+    ("context", "emotion", "need", "lead"),
+    [
+        ("I'm absolutely furious, this is outrageous.", "anger", "upset", "emotional"),
+        ("I'm so confused, what does this charge mean?", "confusion", "confused", "cognitive"),
+        (
+            "I've tried everything and it still won't let me log in.",
+            "frustration",
+            "stuck",
+            "behavioural",
+        ),
+        ("I'm scared I'll lose the house.", "fear", "upset", "emotional"),
+        ("Thank you so much for sorting it out.", "gratitude", "upset", "emotional"),
+        ("Phew, what a relief.", "relief", "upset", "emotional"),
+        ("My mum passed away last week and I'm heartbroken.", "sadness", "upset", "emotional"),
+    ],
+)
+def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str) -> None:
+    state = read_state(context)
+    assert (state.emotion, state.need, state.lead) == (emotion, need, lead)
+    for span in state.evidence:
+        assert context[span.start : span.end] == span.text
+
+
+def test_neutral_text_has_no_emotion() -> None:
+    state = read_state("Could you tell me the opening hours?")
+    assert state.emotion == "neutral"
+    assert state.need == "confused"
+    assert state.evidence == ()
+
+
+def test_intensity_rises_with_caps_exclamations_and_profanity() -> None:
+    calm = read_state("I'm annoyed about the delay.").intensity
+    loud = read_state("I'm SO annoyed about this damn delay!!!").intensity
+    assert 0.0 <= calm < loud <= 1.0
+
+
+def test_thanks_inside_a_complaint_does_not_win() -> None:
+    assert read_state("Thanks for nothing, I'm livid.").emotion == "anger"
+
+
+def test_tone_is_signed() -> None:
+    assert tone("I'm furious and disgusted.") < 0 < tone("Thank you, I'm so relieved.")
+    assert tone("The parcel is blue.") == 0.0
+
+
+def test_state_is_only_read_with_context() -> None:
+    assert analyze("Thanks for waiting.").state is None
+    assert analyze("Thanks for waiting.", context="Where is my order?!").state is not None

@@ -1,0 +1,56 @@
+"""Suggestions fit the other person's emotion and need, and come from the phrase bank."""
+
+from __future__ import annotations
+
+from heard.coach import analyze
+from heard.coach.lexicon import load
+from heard.coach.suggestions import pick_phrase
+
+REPLY = "Ok."
+
+
+def _texts(context: str | None) -> dict[str, str]:
+    return {s.move: s.text for s in analyze(REPLY, context=context).suggestions}
+
+
+def test_suggestions_differ_by_emotion() -> None:
+    angry = _texts("I'm furious, this is outrageous!")
+    sad = _texts("My dog died and I'm heartbroken.")
+    assert angry["emotion_labelling"] != sad["emotion_labelling"]
+
+
+def test_suggestions_differ_by_need() -> None:
+    confused = _texts("I don't understand what this charge is for?")
+    stuck = _texts("I've tried everything and it still won't connect.")
+    assert set(confused) != set(stuck)
+    assert "interpretation" in confused
+    assert "acknowledging_impact" in stuck
+
+
+def test_no_suggestion_for_a_move_already_made() -> None:
+    result = analyze("That sounds really frustrating.", context="I'm fed up with this.")
+    assert "emotion_labelling" not in {s.move for s in result.suggestions}
+
+
+def test_pitfalls_get_a_repair() -> None:
+    result = analyze("Calm down.", context="I'm furious!")
+    first = result.suggestions[0]
+    assert first.move == "offering_space"
+    assert "mirroring anger" in first.reason
+
+
+def test_at_most_three_suggestions() -> None:
+    assert 0 < len(analyze("Ok.").suggestions) <= 3
+
+
+def test_phrase_bank_avoids_the_stock_line() -> None:
+    for phrase in load("phrase_bank")["phrase"]:
+        assert "understand how you feel" not in phrase["text"].lower()
+        assert phrase["text"].strip()
+
+
+def test_pick_phrase_is_deterministic_and_specific() -> None:
+    a = pick_phrase("offering_space", "sadness", "upset", seed="x")
+    assert a == pick_phrase("offering_space", "sadness", "upset", seed="x")
+    assert a == "We can go at whatever pace feels right for you."
+    assert pick_phrase("no_such_move", None, None) == ""

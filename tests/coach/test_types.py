@@ -1,0 +1,72 @@
+"""Result types: frozen, JSON-safe, spans that index the text."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from heard.coach import MAX_CHARS, Analysis, Span, analyze, load_model
+
+
+def test_analysis_is_frozen_and_json_safe() -> None:
+    result = analyze("I'm sorry we missed your delivery; I'll rebook it for tomorrow.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.empathy_score = 1.0  # type: ignore[misc]
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["moves"][0]["spans"][0] == {
+        "start": 0,
+        "end": 33,
+        "text": result.moves[0].spans[0].text,
+    }
+    assert result.moves[0].spans[0].text == "I'm sorry we missed your delivery"
+    assert set(data) == {f.name for f in dataclasses.fields(Analysis)}
+
+
+def test_span_to_dict() -> None:
+    assert Span(1, 3, "ab").to_dict() == {"start": 1, "end": 3, "text": "ab"}
+
+
+def test_epitome_and_strategy_are_in_range() -> None:
+    result = analyze("I'm so sorry. I've been there too. How long have you felt this way?")
+    assert result.epitome == {"emotional_reactions": 2, "interpretations": 2, "explorations": 2}
+    assert result.strategy == "Question"
+
+
+def test_long_texts_are_capped_and_say_so() -> None:
+    text = "That sounds exhausting. " * (MAX_CHARS // 10)
+    result = analyze(text)
+    assert result.truncated
+    assert result.text == text
+    assert all(s.end <= MAX_CHARS for f in result.moves for s in f.spans)
+
+
+def test_model_overrides_epitome_and_strategy() -> None:
+    class Fake:
+        def epitome_levels(self, pairs):
+            assert pairs == [("their words", "Ok.")]
+            return [{"emotional_reactions": 1, "interpretations": 0, "explorations": 2}]
+
+        def strategies(self, texts):
+            return ["Self-disclosure"]
+
+    result = analyze("Ok.", context="their words", model=Fake())
+    assert result.epitome == {"emotional_reactions": 1, "interpretations": 0, "explorations": 2}
+    assert result.strategy == "Self-disclosure"
+
+
+def test_load_model_imports_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    fake = types.ModuleType("heard.coach.semantic")
+
+    class CoachModel:
+        @classmethod
+        def load(cls, path):
+            return ("loaded", path)
+
+    fake.CoachModel = CoachModel  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "heard.coach.semantic", fake)
+    assert load_model("/m") == ("loaded", "/m")
