@@ -8,6 +8,7 @@ Everything shown comes from the already-redacted results.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
@@ -26,6 +27,7 @@ TONE_POINTS = 10
 SAMPLE_TRAJECTORIES = 40
 MAX_AGENTS_SHOWN = 25
 EXAMPLE_QUOTES = 3
+REVIEW_FIRST = 10
 
 
 def _histogram_stats(counts: list[int], lo: float, hi: float) -> dict[str, float | None]:
@@ -78,9 +80,12 @@ class Aggregate:
     quotes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     errors: int = 0
     error_kinds: Counter = field(default_factory=Counter)
+    # the lowest-scoring conversations, kept as a bounded heap of (-score, order, entry)
+    review: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, result: dict[str, Any]) -> None:
         self.n += 1
+        self._consider_for_review(result)
         self.turns += int(result.get("turns") or 0)
         empathy = float(result.get("empathy_score") or 0.0)
         self.empathy_sum += empathy
@@ -139,6 +144,25 @@ class Aggregate:
             ] += 1
             if len(self.tone_samples) < SAMPLE_TRAJECTORIES:
                 self.tone_samples.append([round(v, 3) for v in tone])
+
+    def _consider_for_review(self, result: dict[str, Any]) -> None:
+        score = result.get("rubric_overall")
+        if score is None:
+            score = result.get("empathy_score") or 0.0
+        entry = {
+            "id": result.get("id"),
+            "agent": result.get("agent"),
+            "file": result.get("file"),
+            "line": result.get("line"),
+            "rubric_overall": result.get("rubric_overall"),
+            "empathy_score": result.get("empathy_score"),
+            "pitfalls": sorted(result.get("pitfalls", {})),
+        }
+        item = (-float(score), -self.n, entry)
+        if len(self.review) < REVIEW_FIRST:
+            heapq.heappush(self.review, item)
+        elif item > self.review[0]:
+            heapq.heapreplace(self.review, item)
 
     def add_error(self, error: dict[str, Any]) -> None:
         self.errors += 1
@@ -227,6 +251,7 @@ def build_summary(agg: Aggregate, *, inputs: list[str], run: dict[str, Any]) -> 
         "pitfalls": {k: v for k, v in agg.pitfalls.most_common()},
         "customer_emotions": {k: v for k, v in agg.emotions.most_common()},
         "agents": agents,
+        "review_first": [entry for _, _, entry in sorted(agg.review, reverse=True)],
         "tone": {
             "mean_trajectory": mean_tone,
             "direction": dict(agg.tone_direction),
@@ -386,6 +411,21 @@ def render_html(summary: dict[str, Any]) -> str:
         f"Improved {direction.get('improved', 0):,} · steady {direction.get('steady', 0):,} · "
         f"worsened {direction.get('worsened', 0):,}.</p></section>",
     ]
+    if summary["review_first"]:
+        parts += [
+            "<h2>Conversations to review first</h2><section>",
+            "<p class='muted'>The lowest rubric pre-scores: a person should look at these "
+            "first.</p><table><tr><th>conversation</th><th>agent</th><th>rubric</th>"
+            "<th>empathy</th><th>pitfalls</th><th>source</th></tr>",
+        ]
+        for r in summary["review_first"]:
+            parts.append(
+                f"<tr><td>{e(str(r['id']))}</td><td>{e(str(r['agent'] or '–'))}</td>"
+                f"<td>{_fmt(r['rubric_overall'], '{:.0%}')}</td><td>{_fmt(r['empathy_score'])}</td>"
+                f"<td>{e(', '.join(r['pitfalls']) or '–')}</td>"
+                f"<td>{e(Path(str(r['file'])).name)}:{r['line']}</td></tr>"
+            )
+        parts.append("</table></section>")
     if summary["errors"]:
         parts += [
             "<h2>Skipped records</h2><section><table><tr><th>reason</th><th>records</th></tr>",

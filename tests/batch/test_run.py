@@ -173,8 +173,16 @@ def test_report_is_self_contained_with_the_four_charts(tmp_path):
         "Per-agent comparison",
         "Customer tone trajectories",
         "Rubric pre-scores",
+        "Conversations to review first",
     ):
         assert heading in html
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    review = summary["review_first"]
+    assert len(review) == 10
+    scores = [r["rubric_overall"] for r in review]
+    assert scores == sorted(scores)
+    rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert scores[0] == min(r["rubric_overall"] for r in rows)
 
 
 def test_an_injected_failure_then_a_rerun_completes_without_duplicates(tmp_path):
