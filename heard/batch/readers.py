@@ -133,8 +133,12 @@ def _clean_id(value: Any, limits: Limits) -> str | None:
     return text
 
 
+_SKIP = "skip"
+
+
 def _check_turn(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | None, str]:
-    """Validate one turn; returns (turn, "") or (None, reason)."""
+    """Validate one turn; returns (turn, ""), (None, reason), or (None, _SKIP) for a system or
+    bot message that is not part of the assessed conversation."""
     if not isinstance(raw, dict):
         return None, f"turn {index}: not an object"
     text = raw.get("text")
@@ -150,6 +154,8 @@ def _check_turn(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | 
     role = normalise_role(raw.get("role"))
     if role is None:
         return None, f"turn {index}: unknown role {str(raw.get('role'))[:30]!r} (agent|customer)"
+    if role == "skip":
+        return None, _SKIP
     speaker = raw.get("speaker")
     speaker = str(speaker).strip()[: limits.max_id_chars] if speaker not in (None, "") else role
     try:
@@ -330,13 +336,21 @@ def parse_conversation(
             conv_id,
         )
     turns = []
+    skipped = 0
     for index, raw in enumerate(raw_turns):
         turn, reason = _check_turn(raw, index, limits)
         if turn is None:
+            if reason == _SKIP:
+                skipped += 1
+                continue
             return BadRecord(source, number, reason, conv_id)
         turns.append(turn)
+    if not turns:
+        return BadRecord(source, number, "no agent or customer turns", conv_id)
     _relative_times(turns)
     metadata = {k: v for k, v in data.items() if k not in ("id", "conversation_id", "turns")}
+    if skipped:
+        metadata["skipped_turns"] = skipped
     return Record(source, number, conv_id, tuple(turns), _agent_of(turns, metadata), metadata)
 
 
@@ -448,15 +462,24 @@ def _group(rows: list[_Row], source: str, limits: Limits, truncated: int = 0) ->
             first.conversation_id,
         )
     turns = []
+    skipped = 0
     for index, row in enumerate(rows):
         raw = dict(row.values)
         raw["t"] = raw.pop("time", None)
         turn, reason = _check_turn(raw, index, limits)
         if turn is None:
+            if reason == _SKIP:
+                skipped += 1
+                continue
             return BadRecord(source, row.line, reason, first.conversation_id)
         turns.append(turn)
+    if not turns:
+        return BadRecord(source, first.line, "no agent or customer turns", first.conversation_id)
     _relative_times(turns)
-    return Record(source, first.line, first.conversation_id, tuple(turns), _agent_of(turns, {}))
+    metadata = {"skipped_turns": skipped} if skipped else {}
+    return Record(
+        source, first.line, first.conversation_id, tuple(turns), _agent_of(turns, {}), metadata
+    )
 
 
 def _group_contiguous(

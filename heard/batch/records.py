@@ -15,6 +15,11 @@ MAX_ID_CHARS = 256
 AGENT_ROLES = frozenset(
     {"agent", "rep", "representative", "advisor", "staff", "support", "operator"}
 )
+# Messages that are part of an export but not of the conversation being assessed (a chat
+# widget's "agent joined", an internal note, a bot's menu): skipped, and counted.
+SKIPPED_ROLES = frozenset(
+    {"system", "bot", "event", "note", "internal", "internal_note", "automated"}
+)
 CUSTOMER_ROLES = frozenset(
     {"customer", "user", "client", "visitor", "caller", "member", "end_user"}
 )
@@ -63,7 +68,7 @@ class BadRecord:
 
 
 def normalise_role(value: Any) -> str | None:
-    """Map an export's role value onto "agent" / "customer" (None when unknown)."""
+    """Map an export's role value onto "agent" / "customer" / "skip" (None when unknown)."""
     if not isinstance(value, str):
         return None
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
@@ -71,4 +76,6 @@ def normalise_role(value: Any) -> str | None:
         return "agent"
     if key in CUSTOMER_ROLES:
         return "customer"
+    if key in SKIPPED_ROLES:
+        return "skip"
     return None

@@ -293,3 +293,27 @@ def test_spreadsheet_csv_with_bom_and_semicolons(tmp_path):
     ]
     (bad,) = _bad(items)
     assert bad.line == 4 and "6 fields" in bad.reason
+
+
+def test_system_and_bot_messages_are_skipped_and_counted(tmp_path):
+    path = _write_jsonl(
+        tmp_path / "chat.jsonl",
+        [
+            {
+                "id": "c1",
+                "turns": [
+                    _turn("system", "Agent Maya joined the chat"),
+                    _turn("customer", "Hi, my card was charged twice."),
+                    _turn("bot", "Choose an option: 1) Billing 2) Delivery"),
+                    _turn("agent", "I'm sorry about the double charge.", "maya"),
+                ],
+            },
+            {"id": "c2", "turns": [_turn("system", "Chat closed")]},
+        ],
+    )
+    items = list(read_inputs([path]))
+    (record,) = _records(items)
+    assert [t["role"] for t in record.turns] == ["customer", "agent"]
+    assert record.metadata["skipped_turns"] == 2
+    (bad,) = _bad(items)
+    assert bad.line == 2 and bad.reason == "no agent or customer turns"
