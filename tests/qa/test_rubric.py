@@ -304,3 +304,32 @@ def test_the_card_and_password_check_tells_requests_from_warnings(reply, kept):
     compliance = scores_by_id(prescore(conv))["compliance"]
     missed = {e.label for e in compliance.evidence if e.detail.startswith("missed")}
     assert ("no_full_card_number_requested" not in missed) is kept
+
+
+def test_prescore_on_the_coachs_own_analysis():
+    coach = pytest.importorskip("heard.coach")
+    turns = [
+        {
+            "speaker": "c",
+            "role": "customer",
+            "text": "You charged me twice and rent is due Friday.",
+        },
+        {
+            "speaker": "maya",
+            "role": "agent",
+            "text": "I'm sorry we took the money twice; with rent due that's a real worry. "
+            "Can you confirm the postcode so I can verify your identity? Then I'll refund it "
+            "today and e-mail you the reference.",
+        },
+        {"speaker": "c", "role": "customer", "text": "Thank you, that helps."},
+    ]
+    analysis = coach.analyze_conversation(turns)
+    scores = prescore(analysis)
+    assert [s.item_id for s in scores] == [i.id for i in load_rubric().items]
+    for score in scores:
+        assert score.score is None or score.scale_min <= score.score <= score.scale_max
+        for ev in score.evidence:
+            if ev.turn is not None and ev.start is not None:
+                assert turns[ev.turn]["text"][ev.start : ev.end] == ev.quote
+    compliance = scores_by_id(scores)["compliance"]
+    assert compliance.score == 4  # identity verified before the refund, nothing promised
