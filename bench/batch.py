@@ -116,6 +116,7 @@ def run_score(inputs: Path, out: Path, workers: int) -> dict:
         # CPU seconds of the whole tree (sampled, so a lower bound by at most one interval per
         # process): on a shared machine, conversations per CPU-second is the fair figure.
         "cpu_seconds": round(sum(sampler.cpu.values()), 2),
+        "driver_cpu_seconds": round(sampler.cpu.get(process.pid, 0.0), 2),
         "conversations_per_cpu_second": round(scored / max(sum(sampler.cpu.values()), 1e-9), 1),
         "processes_at_peak": sampler.peak_processes,
     }
