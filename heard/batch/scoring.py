@@ -5,9 +5,11 @@ picklable :class:`ScoreOptions` (the rubric travels as TOML text, so a remote wo
 the ``heard`` package but no access to the driver's files).
 
 Privacy: everything a result carries that came from the conversation is passed through
-``heard.coach.redact``. Evidence quotes are redacted against the whole turn, so an e-mail
-cut in half by a span is still removed; ids and speaker names that contain personal data
-are replaced by a stable pseudonym (``email-3f2a9c1b``) keyed with the run's salt.
+``heard.coach.redact``. Each turn is redacted whole (until ``redact`` finds nothing more) and
+every span is mapped into the redacted text, so evidence quotes are cut from already
+redacted text and an e-mail cut in half by a span still disappears; customers appear as
+"customer"; ids and agent names that contain personal data are replaced by a stable
+pseudonym (``email-3f2a9c1b``) keyed with the run's salt.
 """
 
 from __future__ import annotations
@@ -72,7 +74,9 @@ class _Redactor:
         self._turns: dict[int, Any] = {}
 
     def text(self, value: str) -> str:
-        return _redact_short(value).text if len(value) <= 200 else self._redact(value).text
+        return (
+            _redacted_turn(value) if len(value) <= 500 else RedactedText(value, self._redact)
+        ).text
 
     def name(self, value: str | None) -> str | None:
         """An id or a name: kept when clean, pseudonymised when it holds personal data."""
