@@ -103,6 +103,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="progress bar (auto: only on a terminal, never in CI)",
     )
     run.add_argument("--no-report", action="store_true", help="skip summary.json and report.html")
+    run.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="stop after the first N records (a later run without --limit continues)",
+    )
     limits = parser.add_argument_group("limits (records over a limit are reported and skipped)")
     limits.add_argument("--max-text-chars", type=_positive, default=MAX_TEXT_CHARS, metavar="N")
     limits.add_argument("--max-turns", type=_positive, default=MAX_TURNS, metavar="N")
@@ -140,6 +146,7 @@ def config_from_args(args: argparse.Namespace):
         fresh=args.fresh,
         progress=args.progress,
         report=not args.no_report,
+        limit=args.limit,
     )
 
 

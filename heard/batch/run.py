@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import secrets
@@ -70,6 +71,9 @@ class RunConfig:
     report: bool = True
     # Test hook: stop (as if killed) after committing this many chunks.
     fail_after_chunks: int | None = None
+    # Stop once this many records (good or bad) are done in total; a later run without it
+    # continues from there.
+    limit: int | None = None
 
 
 @dataclass
@@ -328,6 +332,8 @@ def _run_locked(config: RunConfig) -> RunResult:
         raise RunError(str(exc)) from None
     checkpoint = _prepare_outputs(config, fingerprint(config, plans, rubric_text))
     total = sum(p.conversations for p in plans)
+    if config.limit is not None:
+        total = min(total, config.limit)
     done_before = checkpoint["done"]
     options = ScoreOptions(rubric_toml=rubric_text, salt=checkpoint["salt"])
     redactor = _Redactor(checkpoint["salt"])
@@ -415,7 +421,10 @@ def _run_locked(config: RunConfig) -> RunResult:
 
         interrupted = True
         try:
-            for chunk in _chunks(_units(plans, config), done_before, size):
+            units: Iterator[Record | BadRecord] = _units(plans, config)
+            if config.limit is not None:
+                units = itertools.islice(units, config.limit)
+            for chunk in _chunks(units, done_before, size):
                 records = [u for u in chunk if isinstance(u, Record)]
                 future = engine.submit(records) if records else None
                 pending.append((chunk, (future, getattr(engine, "generation", 0))))
@@ -435,7 +444,8 @@ def _run_locked(config: RunConfig) -> RunResult:
             engine.close(cancel=interrupted)
         if interrupted:
             raise KeyboardInterrupt("stopped after a committed chunk")
-        checkpoint["complete"] = True
+        # A run stopped by --limit is not complete: a later run without it continues.
+        checkpoint["complete"] = config.limit is None or checkpoint["done"] < config.limit
         _write_atomic(config.out / CHECKPOINT, json.dumps(checkpoint))
     seconds = time.monotonic() - started
     if config.report:

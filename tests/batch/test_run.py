@@ -339,3 +339,17 @@ def test_work_in_flight_is_bounded_whatever_the_input_size(tmp_path, monkeypatch
     score([path], tmp_path / "out", chunk_size=5)
     assert in_flight["submitted"] == 60
     assert in_flight["peak"] <= 3  # window = 3 x workers chunks (1 worker here)
+
+
+def test_limit_scores_a_prefix_and_a_later_run_continues(tmp_path):
+    path = tmp_path / "in.jsonl"
+    convs = list(generate_conversations(30, seed=17))
+    path.write_text("".join(json.dumps(c) + "\n" for c in convs))
+    first = score([path], tmp_path / "out", limit=12, chunk_size=5)
+    assert first.scored == 12
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["conversations"] == 12
+    assert not read_checkpoint(tmp_path / "out")["complete"]
+    rest = score([path], tmp_path / "out", chunk_size=5)
+    assert rest.skipped_done == 12 and rest.scored == 18
+    rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
+    assert [r["id"] for r in rows] == [c["id"] for c in convs]
