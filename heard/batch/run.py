@@ -259,8 +259,9 @@ def _chunks(
 
 
 def _auto_chunk(total: int, workers: int) -> int:
-    # Enough chunks per worker to balance load, big enough to amortise IPC and fsync.
-    return max(16, min(256, total // max(1, workers * 8) or 16))
+    # Big enough to amortise IPC and the fsync per commit (a chunk is ~100 ms of work), small
+    # enough that the last chunks do not leave a worker idle while another finishes.
+    return max(16, min(128, total // max(1, workers * 32) or 16))
 
 
 class _Interrupted(Exception):
