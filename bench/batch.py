@@ -184,6 +184,11 @@ def profile(path: Path, n: int = 400) -> dict:
         "redact (heard.coach)": cumulative("heard/coach/redact.py", "redact"),
         "prescore (heard.qa)": cumulative("heard/qa/rubric.py", "prescore"),
     }
+    by_module: dict[str, float] = {}
+    for k, v in raw.items():
+        path = Path(k[0]).as_posix()
+        module = path.split("/heard/")[-1] if "/heard/" in path else "(python / C builtins)"
+        by_module[module] = by_module.get(module, 0.0) + v[2]
     rows = sorted(raw.items(), key=lambda kv: -kv[1][2])[:25]
     top = [
         {
@@ -202,6 +207,9 @@ def profile(path: Path, n: int = 400) -> dict:
         "ms_per_conversation_profiled": round(seconds * 1000 / (len(records) - 20), 3),
         "self_time_share_in_heard_coach": round(coach_self / total, 3) if total else None,
         "cumulative_seconds": {k: round(v, 3) for k, v in breakdown.items()},
+        "self_seconds_by_module": {
+            k: round(v, 3) for k, v in sorted(by_module.items(), key=lambda kv: -kv[1])[:15]
+        },
         "top_self_time": top,
     }
 
@@ -262,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in profiled["cumulative_seconds"].items():
             share = seconds / profiled["seconds_profiled"]
             print(f"  {name:<24} {seconds:7.3f}s  {share:5.0%}")
+        print("  self time by module:")
+        for module, seconds in list(profiled["self_seconds_by_module"].items())[:8]:
+            print(f"    {seconds:7.3f}s  {module}")
         print("  top self time:")
         for row in profiled["top_self_time"][:12]:
             print(f"    {row['self_seconds']:7.3f}s {row['calls']:>8,} calls  {row['function']}")
