@@ -178,6 +178,8 @@ def _prepare_outputs(config: RunConfig, print_fp: str) -> dict[str, Any]:
             if checkpoint[key]:
                 raise RunError(f"{path} is missing; re-run with --fresh")
             path.touch()
+        if path.stat().st_size < checkpoint[key]:
+            raise RunError(f"{path} is shorter than its checkpoint says; re-run with --fresh")
         with open(path, "r+b") as handle:
             handle.truncate(checkpoint[key])
     return checkpoint

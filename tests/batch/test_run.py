@@ -353,3 +353,15 @@ def test_limit_scores_a_prefix_and_a_later_run_continues(tmp_path):
     assert rest.skipped_done == 12 and rest.scored == 18
     rows = read_jsonl(tmp_path / "out" / "conversations.jsonl")
     assert [r["id"] for r in rows] == [c["id"] for c in convs]
+
+
+def test_a_results_file_cut_short_behind_the_checkpoint_is_refused(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in generate_conversations(20, seed=2)))
+    with pytest.raises(KeyboardInterrupt):
+        score([path], tmp_path / "out", chunk_size=5, fail_after_chunks=2)
+    results = tmp_path / "out" / "conversations.jsonl"
+    results.write_bytes(results.read_bytes()[:100])
+    with pytest.raises(RunError, match="shorter than its checkpoint"):
+        score([path], tmp_path / "out")
+    assert score([path], tmp_path / "out", fresh=True).scored == 20
