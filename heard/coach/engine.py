@@ -18,6 +18,8 @@ from re import _parser as P  # type: ignore[attr-defined]
 FLAGS = re.IGNORECASE | re.MULTILINE
 KEY_LEN = 4  # word beginnings are compared on at most this many characters
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Punctuation that patterns rely on, indexed like words ("?" for questions, "<" for "<3").
+PUNCTUATION_KEYS = frozenset("?!%<@$£€#")
 # Very common words make poor gates: a rarer requirement is checked first.
 _COMMON = frozenset(
     "i you the a an to and it is that this we so my me your of in for be not do are was "
@@ -30,6 +32,21 @@ Keys = frozenset[str]
 
 
 # ---------------------------------------------------------------- pattern analysis
+
+
+def _non_word_class(items: list) -> bool:
+    """True for a character class that only holds non-word characters (``\\s``, ``\\W``, ``[ ,]``)."""
+    for kind, value in items:
+        if kind is C.CATEGORY:
+            if value not in (C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
+                return False
+        elif kind is C.LITERAL:
+            ch = chr(value)
+            if ch.isalnum() or ch == "_":
+                return False
+        else:
+            return False
+    return True
 
 
 def _cost(keys: Keys) -> int:
@@ -54,7 +71,7 @@ def _ends_word(seq: list, i: int, after: bool) -> bool:
     if op is C.AT:
         return av is not C.AT_NON_BOUNDARY
     if op is C.IN:
-        return av == [(C.CATEGORY, C.CATEGORY_SPACE)]
+        return _non_word_class(av)
     if op is C.LITERAL:
         ch = chr(av)
         return not (ch.isalnum() or ch == "_")
@@ -90,10 +107,12 @@ def _walk(seq: list, word_start: bool, ends_after: bool) -> tuple[list[Keys], bo
                 word_char = len(ch) == 1 and (ch.isalnum() or ch == "_")
                 close(word_ends=not word_char)
                 word_start = not word_char
+                if ch in PUNCTUATION_KEYS:
+                    options.append(frozenset({ch}))
             continue
         close(
             word_ends=(op is C.AT and av is not C.AT_NON_BOUNDARY)
-            or (op is C.IN and av == [(C.CATEGORY, C.CATEGORY_SPACE)])
+            or (op is C.IN and _non_word_class(av))
         )
         if op is C.AT:
             word_start = av in _WORD_START_AT
@@ -123,7 +142,7 @@ def _walk(seq: list, word_start: bool, ends_after: bool) -> tuple[list[Keys], bo
                 word_start = end
             else:
                 word_start = word_start and end
-        elif op is C.IN and av == [(C.CATEGORY, C.CATEGORY_SPACE)]:
+        elif op is C.IN and _non_word_class(av):
             word_start = True
         else:
             word_start = False
@@ -199,20 +218,114 @@ def lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+_GROUP_BY_KEY: dict[str, list[int]] = {}  # word key -> ids of groups that key may open
+_GROUP_ALWAYS: set[int] = set()  # ids of groups with a pattern that cannot be gated
+_GROUP_COUNT = 0
+
+
+def _register_group(gate: Keys | None) -> int:
+    global _GROUP_COUNT
+    gid = _GROUP_COUNT
+    _GROUP_COUNT += 1
+    if gate is None:
+        _GROUP_ALWAYS.add(gid)
+    else:
+        for k in gate:
+            _GROUP_BY_KEY.setdefault(k, []).append(gid)
+    return gid
+
+
 class TextIndex:
     """One text prepared for matching: its lower-case form (same length, so offsets hold)
     and the beginnings of its words (first KEY_LEN characters, or the whole word)."""
 
-    __slots__ = ("keys", "lower")
+    __slots__ = ("keys", "lower", "_open", "_open_count")
 
     def __init__(self, folded: str) -> None:
-        self.lower = lower_same_length(folded)
-        self.keys = frozenset(_KEY_RE.findall(self.lower.replace("\u0307", "")))
+        self.lower = low = lower_same_length(folded)
+        keys = set(_KEY_RE.findall(low))
+        keys.update(ch for ch in PUNCTUATION_KEYS if ch in low)
+        self.keys = frozenset(keys)
+        self._open: set[int] | None = None
+        self._open_count = 0
+
+    @property
+    def open_groups(self) -> set[int]:
+        """Ids of the pattern groups that could match this text (computed once)."""
+        if self._open is None or self._open_count != _GROUP_COUNT:
+            opened = set(_GROUP_ALWAYS)
+            by_key = _GROUP_BY_KEY
+            for k in self.keys:
+                ids = by_key.get(k)
+                if ids is not None:
+                    opened.update(ids)
+            self._open = opened
+            self._open_count = _GROUP_COUNT
+        return self._open
 
 
 def text_keys(folded: str) -> TextIndex:
     """Index the words of ``folded`` (a reply after ``lexicon.fold``)."""
     return TextIndex(folded)
+
+
+def first_chars(seq: list) -> frozenset[str] | None:
+    """The characters a match of ``seq`` can start with, or None when unknown or empty.
+
+    >>> sorted(first_chars(list(P.parse(r"\\b(?:i'm|we) (?:so )?sorry"))))
+    ['i', 'w']
+    """
+    chars: set[str] = set()
+    for op, av in seq:
+        if op is C.AT:
+            continue
+        if op is C.LITERAL:
+            chars.add(chr(av))
+            return frozenset(chars)
+        if op is C.IN:
+            for kind, value in av:
+                if kind is C.LITERAL:
+                    chars.add(chr(value))
+                elif kind is C.RANGE and value[1] - value[0] < 64:
+                    chars.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return frozenset(chars)
+        if op is C.SUBPATTERN:
+            sub = first_chars(list(av[-1]))
+            if sub is None:
+                return None
+            return frozenset(chars | sub)
+        if op is C.BRANCH:
+            for alt in av[1]:
+                sub = first_chars(list(alt))
+                if sub is None:
+                    return None
+                chars |= sub
+            return frozenset(chars)
+        if op in _REPEATS:
+            sub = first_chars(list(av[2]))
+            if sub is None:
+                return None
+            chars |= sub
+            if av[0] >= 1:
+                return frozenset(chars)
+            continue  # optional: the match may also start with what follows
+        return None
+    return None
+
+
+def _prefilter(patterns: list[str], flags: int) -> str:
+    """A lookahead that rejects, in one step, positions no pattern can start at."""
+    chars: set[str] = set()
+    for p in patterns:
+        sub = first_chars(list(P.parse(p, flags)))
+        if sub is None:
+            return ""
+        chars |= sub
+    if not chars or len(chars) > 20:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
 class _Chunk:
@@ -236,7 +349,15 @@ class _Chunk:
         self.gate = None if gate is None else frozenset(gate)
         low_flags = (flags & ~re.IGNORECASE) | re.ASCII
         self.lowered = (
-            re.compile("|".join(f"(?:{p})" for p in lowerable), low_flags) if lowerable else None
+            re.compile(
+                _prefilter(lowerable, low_flags)
+                + "(?:"
+                + "|".join(f"(?:{p})" for p in lowerable)
+                + ")",
+                low_flags,
+            )
+            if lowerable
+            else None
         )
         self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
 
@@ -256,7 +377,7 @@ class PatternGroup:
     ['Take your time']
     """
 
-    __slots__ = ("chunks",)
+    __slots__ = ("chunks", "gate", "id")
     CHUNK = 6
 
     def __init__(self, patterns: list[str], flags: int = FLAGS) -> None:
@@ -266,8 +387,15 @@ class PatternGroup:
         self.chunks = tuple(
             _Chunk(items[i : i + self.CHUNK], flags) for i in range(0, len(items), self.CHUNK)
         )
+        gates = [c.gate for c in self.chunks]
+        self.gate = None if any(g is None for g in gates) else frozenset().union(*gates)
+        self.id = _register_group(self.gate)
 
-    def _open(self, index: TextIndex) -> list[_Chunk]:
+    def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
+        if self.id not in index.open_groups:
+            return ()
+        if len(self.chunks) == 1:
+            return self.chunks
         keys = index.keys
         return [c for c in self.chunks if c.gate is None or not c.gate.isdisjoint(keys)]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from .engine import text_keys
-from .lexicon import MOVES, marker
+from .lexicon import MOVES, Marker, marker
 from .spans import spans_of
 from .types import Finding
 
@@ -18,6 +20,11 @@ ACKNOWLEDGING = frozenset(
 )
 
 
+@cache
+def _move_markers() -> tuple[Marker, ...]:
+    return tuple(marker(label) for label in MOVES)
+
+
 def detect_moves(
     scanned: str, original: str, keys: frozenset[str] | None = None
 ) -> tuple[Finding, ...]:
@@ -28,9 +35,13 @@ def detect_moves(
     """
     if keys is None:
         keys = text_keys(scanned)
+    compiled = _move_markers()  # compile (and register) the groups before asking which are open
+    opened = keys.open_groups
     found: list[Finding] = []
-    for label in MOVES:
-        m = marker(label)
+    for m in compiled:
+        if m.group.id not in opened:
+            continue
+        label = m.label
         spans = spans_of(m.group.finditer(scanned, keys), original)
         if spans:
             conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))

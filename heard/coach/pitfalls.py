@@ -9,9 +9,10 @@ premature when the person is upset and no acknowledgement comes first, and shout
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .engine import text_keys
-from .lexicon import PITFALLS, marker
+from .lexicon import PITFALLS, Marker, marker
 from .moves import ACKNOWLEDGING
 from .spans import MAX_SPANS, spans_of
 from .types import Finding, OtherState, Span
@@ -32,6 +33,11 @@ def _shouting(original: str) -> list[Span]:
     return out
 
 
+@cache
+def _pitfall_markers() -> tuple[Marker, ...]:
+    return tuple(marker(label) for label in PITFALLS)
+
+
 def detect_pitfalls(
     scanned: str,
     original: str,
@@ -43,9 +49,13 @@ def detect_pitfalls(
     if keys is None:
         keys = text_keys(scanned)
     labels = {f.label for f in moves}
+    compiled = _pitfall_markers()  # compile (and register) the groups before asking which are open
+    opened = keys.open_groups
     found: list[Finding] = []
-    for label in PITFALLS:
-        m = marker(label)
+    for m in compiled:
+        label = m.label
+        if m.group.id not in opened and label != "mirroring_anger":
+            continue
         spans = spans_of(m.group.finditer(scanned, keys), original)
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue

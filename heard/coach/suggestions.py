@@ -50,12 +50,9 @@ def _bank() -> tuple[dict, ...]:
     return tuple(load("phrase_bank")["phrase"])
 
 
-def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = "") -> str:
-    """The best-fitting phrase for a move; ties vary with ``seed`` so lines don't repeat.
-
-    >>> pick_phrase("offering_space", "sadness", "upset")
-    'We can go at whatever pace feels right for you.'
-    """
+@cache
+def _candidates(move: str, emotion: str | None, need: str | None) -> tuple[str, ...]:
+    """The best-fitting phrases for a move: exact emotion and need beat the wildcards."""
     best: list[str] = []
     best_score = -1
     for p in _bank():
@@ -70,8 +67,20 @@ def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = ""
             best, best_score = [p["text"]], score
         elif score == best_score:
             best.append(p["text"])
+    return tuple(best)
+
+
+def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = "") -> str:
+    """The best-fitting phrase for a move; ties vary with ``seed`` so lines don't repeat.
+
+    >>> pick_phrase("offering_space", "sadness", "upset")
+    'We can go at whatever pace feels right for you.'
+    """
+    best = _candidates(move, emotion, need)
     if not best:
         return ""
+    if len(best) == 1:
+        return best[0]
     return best[zlib.crc32(seed.encode("utf-8", "replace")) % len(best)]
 
 

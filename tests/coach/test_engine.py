@@ -38,7 +38,8 @@ def test_requirements() -> None:
         frozenset({"will", "ll"}),
         frozenset({"i", "we"}),
     )
-    assert requirements(r"\?") == ()
+    assert requirements(r"\?") == (frozenset({"?"}),)
+    assert requirements(r"\d+") == ()
 
 
 @settings(max_examples=300, deadline=None)
