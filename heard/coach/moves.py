@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .engine import text_keys
-from .lexicon import MOVES, Marker, marker
+from .lexicon import FLAGS, MOVES, Marker, marker
 from .spans import spans_of
-from .types import Finding
+from .types import Finding, Span
 
 ACKNOWLEDGING = frozenset(
     {
@@ -17,6 +18,14 @@ ACKNOWLEDGING = frozenset(
         "validation",
         "interpretation",
     }
+)
+
+
+# "I'm sorry." on its own is concrete when the same reply names the impact.
+_BARE_APOLOGY = re.compile(
+    r"\b(?:I'm|I am|we're|we are)(?: so| really| truly| very)? sorry\b|\b(?:I|we) apologi[sz]e\b"
+    r"|\b(?:my|our) apologies\b",
+    FLAGS,
 )
 
 
@@ -46,4 +55,15 @@ def detect_moves(
         if spans:
             conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))
             found.append(Finding("move", label, tuple(spans), conf, m.explanation))
+    labels = {f.label for f in found}
+    if "acknowledging_impact" in labels and "concrete_apology" not in labels:
+        bare = _BARE_APOLOGY.search(scanned)
+        if bare:
+            m = marker("concrete_apology")
+            span = Span(bare.start(), bare.end(), original[bare.start() : bare.end()])
+            found.append(
+                Finding("move", "concrete_apology", (span,), m.confidence - 0.1, m.explanation)
+            )
+            order = {label: i for i, label in enumerate(MOVES)}
+            found.sort(key=lambda f: order[f.label])
     return tuple(found)

@@ -154,3 +154,19 @@ def test_curly_apostrophes_are_understood() -> None:
     result = analyze("It sounds like you\u2019re worried.")
     finding = next(f for f in result.moves if f.label == "emotion_labelling")
     assert finding.spans[0].text == "It sounds like you\u2019re worried"
+
+
+def test_a_bare_sorry_is_concrete_when_the_impact_is_named() -> None:
+    reply = "I can see you've been waiting since Monday and that's not okay. I'm sorry."
+    result = analyze(reply)
+    labels = {f.label: [s.text for s in f.spans] for f in result.moves}
+    assert labels["acknowledging_impact"] == ["you've been waiting since"]
+    assert labels["validation"] == ["that's not okay"]
+    assert labels["concrete_apology"] == ["I'm sorry"]
+    assert not analyze("I'm sorry.").has("concrete_apology")
+
+
+def test_a_situation_named_as_hard_is_labelled() -> None:
+    result = analyze("Being charged twice when money is tight is stressful.")
+    assert result.has("emotion_labelling")
+    assert not analyze("The weather is terrible.").has("emotion_labelling")
