@@ -392,7 +392,10 @@ class PatternGroup:
         self.id = _register_group(self.gate)
 
     def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
-        if self.id not in index.open_groups:
+        opened = index._open
+        if opened is None or index._open_count != _GROUP_COUNT:
+            opened = index.open_groups
+        if self.id not in opened:
             return ()
         if len(self.chunks) == 1:
             return self.chunks
@@ -401,6 +404,10 @@ class PatternGroup:
 
     def could_match(self, index: TextIndex) -> bool:
         return bool(self._open(index))
+
+    def is_open(self, opened: set[int]) -> bool:
+        """Whether this group is among ``TextIndex.open_groups`` (cheap pre-check)."""
+        return self.id in opened
 
     def search(self, text: str, index: TextIndex) -> bool:
         for c in self._open(index):

@@ -99,10 +99,12 @@ def interpretation_score(scanned: str, keys: frozenset[str] | None = None) -> fl
     """Weighted evidence that the reply shows understanding (see lexicons/epitome.toml)."""
     if keys is None:
         keys = text_keys(scanned)
+    cues = _compiled().ip_cues
+    opened = keys.open_groups
     return sum(
         cue.weight * cue.group.count(scanned, keys, cue.cap)
-        for cue in _compiled().ip_cues
-        if cue.group.could_match(keys)
+        for cue in cues
+        if cue.group.id in opened
     )
 
 
