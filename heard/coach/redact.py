@@ -16,8 +16,8 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _ACCOUNT = re.compile(
-    r"(?i)\b(?:account|acct|a/c|sort code|routing|policy|customer|member|reference|ref)"
-    r"(?: (?:number|no\.?|num|#|code))?[:#]?\s*([0-9][0-9 -]{4,20}[0-9])"
+    r"(?i)\b(?:account|acct|a/c|sort code|routing|policy|customer|member|reference|ref|order|"
+    r"booking|ticket|case|invoice)(?: (?:number|no\.?|num|#|code|id))?[:#]?\s*#?([0-9][0-9 -]{4,20}[0-9])"
 )
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,4}){1,4}(?![\w])"
@@ -28,6 +28,7 @@ _STREET = re.compile(
     r"Parkway|Row|Mews|Strasse|Straße|Gasse|Weg)\b\.?"
     r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}|,? \d{4,5})?"
 )
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b")
 _NAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}"
 _NAME_CUE = re.compile(
@@ -112,7 +113,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         out.append((m.start(), m.end(), "address", 4))
     for m in _PHONE.finditer(text):
         digits = sum(c.isdigit() for c in m.group())
-        if 7 <= digits <= 15:
+        if 7 <= digits <= 15 and not _DATE.fullmatch(m.group()):
             out.append((m.start(), m.end(), "phone", 5))
     for rx in (_NAME_CUE, _HONORIFIC, _SIGNOFF):
         for m in rx.finditer(text):

@@ -1,0 +1,60 @@
+"""The coach's data files: every entry says where it came from, and every pattern compiles."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from heard.coach.lexicon import FLAGS, LEXICON_DIR, expand, load
+
+FILES = sorted(LEXICON_DIR.glob("*.toml"))
+DATA_KEYS = {"patterns", "words", "strong", "weak", "text", "suggestion", "intensifiers"}
+
+
+def _tables(node: dict, inherited: bool):
+    has_source = inherited or "source" in node
+    yield node, has_source
+    for value in node.values():
+        if isinstance(value, dict):
+            yield from _tables(value, has_source)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                yield from _tables(item, has_source)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_entry_records_its_provenance(path: Path) -> None:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    file_source = "source" in data.get("meta", {})
+    for table, has_source in _tables(data, file_source):
+        if DATA_KEYS & set(table):
+            assert has_source, (
+                f"{path.name}: a table with {sorted(DATA_KEYS & set(table))} has no source"
+            )
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_pattern_compiles(path: Path) -> None:
+    variables = load("markers")["vars"]
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in {"patterns", "strong", "weak", "not_exploring", "generic", "tell_me",
+                           "about_you", "words", "question", "restatement", "reflection",
+                           "self_disclosure", "affirmation", "suggestion", "information"}:  # fmt: skip
+                    if isinstance(value, list):
+                        for p in value:
+                            re.compile(expand(p, variables), FLAGS)
+                else:
+                    walk(value)
+
+    walk(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+def test_no_nrc_lexicon_anywhere() -> None:
+    for path in LEXICON_DIR.iterdir():
+        assert "nrc" not in path.read_text(encoding="utf-8").lower(), path.name
