@@ -57,6 +57,7 @@ class Rule:
     value: float = 0.0
     role: str = ""
     patterns: tuple[re.Pattern[str], ...] = ()
+    combined: re.Pattern[str] | None = None  # the patterns as one alternation: one scan a turn
     per_occurrence: bool = False
     cap: int = 1
     name: str = ""  # a readable description, shown in the evidence instead of the rule
@@ -216,9 +217,10 @@ def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
         raise RubricError(f"{where}: a pattern rule needs role (agent|customer) and patterns")
     try:
         compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+        combined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     except (re.error, TypeError) as exc:
         raise RubricError(f"{where}: bad pattern: {exc}") from exc
-    return Rule(source="pattern", role=role, patterns=compiled, **common)
+    return Rule(source="pattern", role=role, patterns=compiled, combined=combined, **common)
 
 
 def _rules(raw: Any, where: str, *, weighted: bool) -> tuple[Rule, ...]:
@@ -402,14 +404,16 @@ class _Context:
 
 def _pattern_hits(analysis: Any, rule: Rule) -> list[_Hit]:
     hits = []
+    regex = rule.combined
     for turn in analysis.turns:
         if turn.turn.role != rule.role:
             continue
-        for pattern in rule.patterns:
-            match = pattern.search(turn.turn.text)
-            if match:
-                hits.append(_Hit(turn.index, match.start(), match.end(), match.group(0)))
-                break
+        if regex is not None:
+            match = regex.search(turn.turn.text)
+        else:
+            match = next((m for p in rule.patterns if (m := p.search(turn.turn.text))), None)
+        if match:
+            hits.append(_Hit(turn.index, match.start(), match.end(), match.group(0)))
     return hits
 
 
