@@ -12,11 +12,10 @@ from .frameworks import framework_view
 from .lexicon import fold
 from .moves import detect_moves
 from .pitfalls import detect_pitfalls
+from .spans import MAX_CHARS
 from .state import read_state
 from .suggestions import suggest
 from .types import Analysis, Finding, OtherState
-
-MAX_CHARS = 20_000  # longer texts are read up to here; Analysis.truncated says so
 
 MOVE_WEIGHT = {
     "emotion_labelling": 0.22,

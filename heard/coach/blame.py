@@ -6,10 +6,9 @@ import re
 from functools import cache
 
 from .lexicon import FLAGS, compile_alternation, fold, load
-from .spans import find_spans
+from .spans import MAX_CHARS, find_spans
 from .types import BlameReport
 
-MAX_CHARS = 20_000
 _SHOULD = re.compile(r"\bshould (?:have|'ve)\b", FLAGS)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .analysis import MAX_CHARS, analyze
 from .disclosure import detect_disclosure
+from .epitome import questions
 from .lexicon import FLAGS, fold
 from .moves import ACKNOWLEDGING
 from .state import read_state, tone
@@ -29,7 +30,6 @@ ROLE_SYNONYMS = {
     "client": "customer",
     "speaker": "customer",
 }
-_QUESTION = re.compile(r"[^.?!\n]*\?", FLAGS)
 _OPEN = re.compile(
     r"^\W*(?:\w+,\s*)?(?:so,?\s*)?(?:what|how|why|which|where|when|who|tell me|could you (?:tell|walk|describe|share)|"
     r"can you (?:tell|walk|describe|share)|in what way)\b",
@@ -79,7 +79,8 @@ def _seconds(t: Any) -> float | None:
 
 def _questions(text: str) -> list[bool]:
     """For each question in ``text``: True when open."""
-    return [bool(_OPEN.match(q.group())) for q in _QUESTION.finditer(fold(text[:MAX_CHARS]))]
+    folded = fold(text[:MAX_CHARS])
+    return [bool(_OPEN.match(folded[start:end])) for start, end in questions(folded)]
 
 
 def analyze_conversation(

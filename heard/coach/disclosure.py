@@ -6,11 +6,10 @@ import re
 from functools import cache
 
 from .lexicon import compile_alternation, fold, load
-from .spans import find_spans
+from .spans import MAX_CHARS, find_spans
 from .types import Disclosure
 
 KINDS = ("health", "money", "safety")
-MAX_CHARS = 20_000
 
 
 @cache

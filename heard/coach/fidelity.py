@@ -10,11 +10,10 @@ import re
 from functools import cache
 
 from .lexicon import FLAGS, compile_alternation, fold, load
-from .spans import find_spans
+from .spans import MAX_CHARS, find_spans
 from .state import emotion_hits
 from .types import FidelityReport
 
-MAX_CHARS = 20_000
 _WORD = re.compile(r"[a-z][a-z'-]+", FLAGS)
 
 

@@ -7,6 +7,9 @@ import re
 from .types import Span
 
 MAX_SPANS = 8  # per finding; enough evidence to show, bounded for huge inputs
+# Texts longer than this are read up to here only (work stays bounded on megabyte inputs);
+# Analysis.truncated says so, and every span still indexes the full text.
+MAX_CHARS = 20_000
 
 
 def span(text: str, start: int, end: int) -> Span:

@@ -123,3 +123,36 @@ def test_to_dict_is_json_safe() -> None:
     import json
 
     json.dumps(analyze_conversation(TRANSCRIPT).to_dict())
+
+
+def test_questions_inside_a_turn_are_read_one_by_one() -> None:
+    m = analyze_conversation(
+        [{"role": "agent", "text": "Ok. Did it break? How are you feeling?"}]
+    ).metrics
+    assert (m.open_questions, m.closed_questions, m.stacked_questions) == (1, 1, 1)
+    assert m.open_before_closed is False
+
+
+def test_model_predictions_replace_the_lexical_ones() -> None:
+    class Fake:
+        calls = 0
+
+        def epitome_levels(self, pairs):
+            Fake.calls += 1
+            assert pairs == [("I feel so alone.", "That sounds lonely.")]
+            return [{"emotional_reactions": 2, "interpretations": 1, "explorations": 0}]
+
+        def strategies(self, texts):
+            return ["Reflection of feelings"]
+
+    ca = analyze_conversation(
+        [
+            {"role": "customer", "text": "I feel so alone."},
+            {"role": "agent", "text": "That sounds lonely."},
+        ],
+        model=Fake(),
+    )
+    agent = ca.turns[1].analysis
+    assert agent.epitome == {"emotional_reactions": 2, "interpretations": 1, "explorations": 0}
+    assert agent.strategy == "Reflection of feelings"
+    assert Fake.calls == 1  # one batched call for the whole conversation
