@@ -140,9 +140,11 @@ def redact(text: str) -> Redaction:
     """
     text = "" if text is None else str(text)
     chosen: list[tuple[int, int, str]] = []
+    taken = bytearray(len(text))  # 1 where a chosen item already covers the text
     for start, end, kind, _ in sorted(_candidates(text), key=lambda c: (c[3], c[0], -c[1])):
-        if any(start < e and s < end for s, e, _ in chosen):
+        if 1 in taken[start:end]:
             continue
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, kind))
     chosen.sort()
     parts: list[str] = []
