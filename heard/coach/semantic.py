@@ -181,6 +181,209 @@ def _l2(x):
     return x / x.norm(dim=-1, keepdim=True).clamp(min=1e-12)
 
 
+POOLS = ("mean", "mean_mid", "max")
+
+
+def encode_pools(
+    tokenizer,
+    encoder,
+    texts: Sequence[str],
+    *,
+    pools: Sequence[str] = ("mean",),
+    max_length: int = 128,
+    batch_size: int = DEFAULT_BATCH,
+    token_head: tuple[Any, Any] | None = None,
+    keep_tokens: bool = False,
+):
+    """L2-normalised pooled vectors of ``texts`` (numpy float32), one array per pool.
+
+    With ``token_head=(W, b)`` (a linear tagger over last-layer token vectors, one column
+    per EPITOME mechanism) the result also holds ``"evidence"``: per mechanism, the
+    maximum, mean and top-3 mean of the token probabilities, i.e. how strongly some span of
+    the reply looks like the evidence phrases annotators marked. With ``keep_tokens`` the
+    result holds ``"tokens"``: per text, its token vectors and character offsets
+    (special tokens dropped), for fitting such a tagger.
+
+    ``mean`` is the mean of the last layer (the sentence embedding), ``mean_mid`` the mean
+    of the middle layer (more lexical), ``max`` the element-wise maximum over tokens of the
+    last layer (keeps a single strong cue such as one question in a long reply).
+    """
+    torch = _torch()
+    n = len(texts)
+    dim = encoder.config.hidden_size
+    mid = max(1, encoder.config.num_hidden_layers // 2)
+    out = {p: torch.zeros((n, dim)) for p in pools}
+    if n == 0:
+        return {p: v.numpy() for p, v in out.items()}
+    want_mid = "mean_mid" in pools
+    evidence = None
+    if token_head is not None:
+        W = torch.as_tensor(token_head[0], dtype=torch.float32)
+        b = torch.as_tensor(token_head[1], dtype=torch.float32)
+        evidence = torch.zeros((n, 3 * W.shape[1]))
+    tokens: list[Any] = [None] * n if keep_tokens else []
+    with torch.inference_mode():
+        for idx in _batches(n, [len(t or "") for t in texts], batch_size):
+            enc = tokenizer(
+                [texts[i] or "" for i in idx],
+                truncation=True,
+                max_length=max_length,
+                padding=True,
+                return_tensors="pt",
+                return_offsets_mapping=keep_tokens,
+                return_special_tokens_mask=keep_tokens or token_head is not None,
+            )
+            mask = enc["attention_mask"]
+            res = encoder(
+                input_ids=enc["input_ids"], attention_mask=mask, output_hidden_states=want_mid
+            )
+            last = res.last_hidden_state
+            if "mean" in pools:
+                out["mean"][idx] = mean_pool(last, mask)
+            if want_mid:
+                out["mean_mid"][idx] = mean_pool(res.hidden_states[mid], mask)
+            if "max" in pools:
+                out["max"][idx] = last.masked_fill(mask.unsqueeze(-1) == 0, -1e4).max(1).values
+            if evidence is not None or keep_tokens:
+                real = (mask == 1) & (enc["special_tokens_mask"] == 0)
+            if evidence is not None:
+                prob = torch.sigmoid(last @ W + b) * real.unsqueeze(-1)
+                count = real.sum(1, keepdim=True).clamp(min=1)
+                top = prob.topk(min(3, prob.shape[1]), dim=1).values.mean(1)
+                evidence[idx] = torch.cat([prob.max(1).values, prob.sum(1) / count, top], 1)
+            if keep_tokens:
+                for row, i in enumerate(idx):
+                    keep = real[row]
+                    tokens[i] = (
+                        last[row][keep].numpy().copy(),
+                        enc["offset_mapping"][row][keep].numpy().copy(),
+                    )
+    result: dict[str, Any] = {p: _l2(v).numpy() for p, v in out.items()}
+    if evidence is not None:
+        result["evidence"] = evidence.numpy()
+    if keep_tokens:
+        result["tokens"] = tokens
+    return result
+
+
+class Featurizer:
+    """Frozen-encoder features plus TF-IDF word and character n-grams for linear heads.
+
+    Fitted on training texts only (the n-gram vocabularies and weights); ``transform``
+    needs the encoder, which is the bundled one, so a saved model stores no encoder at all.
+    """
+
+    def __init__(
+        self,
+        pools: Sequence[str] = ("mean", "mean_mid", "max"),
+        *,
+        pair: bool = False,
+        dense_weight: float = 1.0,
+        word_ngrams: bool = True,
+        char_ngrams: bool = True,
+        max_length: int = 128,
+    ):
+        self.pools = tuple(pools)
+        self.pair = pair
+        self.dense_weight = dense_weight
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.max_length = max_length
+        self.word = None
+        self.char = None
+        # (W, b) of the evidence tagger, set by training when rationales were given.
+        self.token_head: tuple[Any, Any] | None = None
+        self.evidence_weight = 1.0
+
+    def fit(self, texts: Sequence[str]) -> Featurizer:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if self.word_ngrams:
+            self.word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+            self.word.fit(texts)
+        if self.char_ngrams:
+            self.char = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                min_df=3,
+                sublinear_tf=True,
+                max_features=30000,
+            )
+            self.char.fit(texts)
+        return self
+
+    def dense(
+        self,
+        tokenizer,
+        encoder,
+        texts,
+        contexts=None,
+        *,
+        batch_size=DEFAULT_BATCH,
+        keep_tokens: bool = False,
+    ):
+        """Dense block: [evidence], pooled vectors, [reply x seeker product].
+
+        With ``keep_tokens`` returns ``(dense, tokens)`` (see :func:`encode_pools`) and
+        leaves out the evidence block, which training adds itself from held-out folds.
+        """
+        import numpy as np
+
+        vecs = encode_pools(
+            tokenizer,
+            encoder,
+            texts,
+            pools=self.pools,
+            max_length=self.max_length,
+            batch_size=batch_size,
+            token_head=None if keep_tokens else self.token_head,
+            keep_tokens=keep_tokens,
+        )
+        parts = [vecs[p] for p in self.pools]
+        self.dim = parts[0].shape[1]
+        if "evidence" in vecs:
+            parts.insert(0, vecs["evidence"] * self.evidence_weight)
+        if self.pair:
+            if contexts is None or not any(contexts):
+                parts.append(np.zeros_like(vecs[self.pools[0]]))
+            else:
+                ctx = encode_pools(
+                    tokenizer,
+                    encoder,
+                    [c or "" for c in contexts],
+                    pools=("mean",),
+                    max_length=self.max_length,
+                    batch_size=batch_size,
+                )["mean"]
+                has = np.array([1.0 if c else 0.0 for c in contexts], dtype=np.float32)[:, None]
+                # Scaled so the product's norm is comparable with the other blocks.
+                parts.append(vecs["mean"] * ctx * has * 5.0)
+        dense = np.hstack(parts) * self.dense_weight
+        return (dense, vecs["tokens"]) if keep_tokens else dense
+
+    def dense_without_context(self, dense):
+        """The same features with the seeker-product block zeroed (for context-free heads)."""
+        if not self.pair:
+            return dense
+        out = dense.copy()
+        out[:, -self._block :] = 0.0
+        return out
+
+    @property
+    def _block(self) -> int:
+        return getattr(self, "dim", 384)
+
+    def combine(self, dense, texts):
+        from scipy.sparse import csr_matrix, hstack
+
+        blocks = [csr_matrix(dense)]
+        if self.word is not None:
+            blocks.append(self.word.transform(texts))
+        if self.char is not None:
+            blocks.append(self.char.transform(texts))
+        return hstack(blocks).tocsr()
+
+
 def embed(
     texts: Sequence[str],
     *,
@@ -224,41 +427,108 @@ def _inside_package(path: Path) -> bool:
     return True
 
 
-class CoachModel:
-    """A fine-tuned encoder plus its heads (EPITOME levels and ESConv strategies).
+def evidence_from_tokens(tokens, W, b):
+    """The ``evidence`` aggregates of :func:`encode_pools` from kept token vectors."""
+    import numpy as np
 
-    ``bias`` holds per-class logit offsets chosen on a held-out part of the training data
-    (they trade a little accuracy for recall of rare levels, which macro-F1 rewards).
+    k = W.shape[1]
+    out = np.zeros((len(tokens), 3 * k), dtype=np.float32)
+    for i, (states, _) in enumerate(tokens):
+        if len(states) == 0:
+            continue
+        prob = 1.0 / (1.0 + np.exp(-(states @ W + b)))
+        top = np.sort(prob, axis=0)[::-1][:3]
+        if len(top) < 3:
+            top = np.vstack([top, np.zeros((3 - len(top), k), dtype=top.dtype)])
+        out[i] = np.concatenate([prob.max(0), prob.mean(0), top.mean(0)])
+    return out
+
+
+class FullProba:
+    """Wraps a fitted scikit-learn classifier so ``predict_proba`` has a column for every
+    class, also for classes the training data lacked (probability 0)."""
+
+    def __init__(self, clf, n_classes: int):
+        self.clf = clf
+        self.n_classes = n_classes
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        out = np.zeros((X.shape[0], self.n_classes))
+        out[:, self.clf.classes_] = self.clf.predict_proba(X)
+        return out
+
+
+class CoachModel:
+    """Learned heads over the encoder: three EPITOME levels and the ESConv strategy.
+
+    Two kinds, recorded in ``meta["kind"]``:
+
+    * ``"features"`` (what ``heard coach train`` makes by default): the bundled encoder kept
+      as shipped, its pooled vectors plus TF-IDF n-grams feeding logistic-regression heads.
+      The saved model holds only the heads (``heads.pkl``), a few MB.
+    * ``"finetuned"``: the encoder's upper layers trained together with linear heads
+      (``encoder/`` and ``heads.pt``).
+
+    ``meta["bias"]`` holds per-class log-score offsets chosen on training data only (by
+    cross-validation or a held-out part); they trade a little accuracy for recall of rare
+    levels, which macro-F1 rewards.
     """
 
-    def __init__(self, tokenizer, encoder, heads, meta: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        tokenizer,
+        encoder,
+        heads,
+        meta: dict[str, Any] | None = None,
+        *,
+        featurizer: Featurizer | None = None,
+    ):
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.heads = heads
+        self.featurizer = featurizer
         self.meta: dict[str, Any] = dict(meta or {})
         self.meta.setdefault("format_version", FORMAT_VERSION)
+        self.meta.setdefault("kind", "features" if featurizer is not None else "finetuned")
         self.meta.setdefault("max_length", 128)
         self.meta.setdefault("use_context", False)
         self.meta.setdefault("bias", {})
         self.encoder.eval()
-        self.heads.eval()
+        if hasattr(self.heads, "eval"):
+            self.heads.eval()
+
+    @property
+    def kind(self) -> str:
+        return self.meta["kind"]
 
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_base(cls, meta: dict[str, Any] | None = None) -> CoachModel:
-        """An untrained model on the bundled encoder (what ``heard coach train`` starts from)."""
+        """An untrained fine-tunable model on the bundled encoder (random heads)."""
         tokenizer, encoder = load_encoder()
         heads = build_heads(encoder.config.hidden_size)
         return cls(tokenizer, encoder, heads, meta)
+
+    @classmethod
+    def from_features(
+        cls, featurizer: Featurizer, heads: dict[str, Any], meta: dict[str, Any] | None = None
+    ) -> CoachModel:
+        """A model of fitted scikit-learn heads over the bundled, unchanged encoder."""
+        tokenizer, encoder = _base()
+        return cls(
+            tokenizer, encoder, heads, {**(meta or {}), "kind": "features"}, featurizer=featurizer
+        )
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool | None = None) -> CoachModel:
         """Load a model written by :meth:`save`.
 
         ``quantize`` (default: the ``HEARD_QUANTIZE`` environment variable, off) swaps the
-        encoder's linear layers for int8 ones: about 1.6x faster on CPU.
+        encoder's linear layers for int8 ones: faster on CPU, slightly different numbers.
+        A features model unpickles its heads: load only models you trained yourself.
         """
-        torch = _torch()
         root = Path(path).expanduser()
         meta_file = root / "meta.json"
         if not meta_file.is_file():
@@ -266,11 +536,20 @@ class CoachModel:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         if meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"unsupported coach model format: {meta.get('format_version')}")
-        tokenizer, encoder = load_encoder(root / "encoder")
-        heads = build_heads(encoder.config.hidden_size)
-        state = torch.load(root / "heads.pt", map_location="cpu", weights_only=True)
-        heads.load_state_dict(state)
-        model = cls(tokenizer, encoder, heads, meta)
+        if meta.get("kind") == "features":
+            import pickle
+
+            with (root / "heads.pkl").open("rb") as fh:
+                stored = pickle.load(fh)
+            tokenizer, encoder = load_encoder()
+            model = cls(tokenizer, encoder, stored["heads"], meta, featurizer=stored["featurizer"])
+        else:
+            torch = _torch()
+            tokenizer, encoder = load_encoder(root / "encoder")
+            heads = build_heads(encoder.config.hidden_size)
+            state = torch.load(root / "heads.pt", map_location="cpu", weights_only=True)
+            heads.load_state_dict(state)
+            model = cls(tokenizer, encoder, heads, meta)
         if quantize is None:
             quantize = os.environ.get("HEARD_QUANTIZE", "").lower() in {"1", "true", "yes"}
         if quantize:
@@ -280,18 +559,24 @@ class CoachModel:
     def save(self, path: str | Path) -> Path:
         """Write the model to ``path`` (created if needed). Refuses paths inside the package:
         weights learned from someone's data belong to whoever trained them, not to Heard."""
-        torch = _torch()
         root = Path(path).expanduser()
         if _inside_package(root):
             raise ValueError(f"refusing to write a trained model inside the heard package: {root}")
         if self.meta.get("quantized"):
             raise ValueError("save the model before quantizing it")
         root.mkdir(parents=True, exist_ok=True)
-        self.encoder.save_pretrained(root / "encoder")
-        self.tokenizer.save_pretrained(root / "encoder")
-        torch.save(self.heads.state_dict(), root / "heads.pt")
+        if self.kind == "features":
+            import pickle
+
+            with (root / "heads.pkl").open("wb") as fh:
+                pickle.dump({"featurizer": self.featurizer, "heads": self.heads}, fh)
+        else:
+            torch = _torch()
+            self.encoder.save_pretrained(root / "encoder")
+            self.tokenizer.save_pretrained(root / "encoder")
+            torch.save(self.heads.state_dict(), root / "heads.pt")
         (root / "meta.json").write_text(
-            json.dumps(self.meta, indent=2, sort_keys=True), encoding="utf-8"
+            json.dumps(self.meta, indent=2, sort_keys=True, default=str), encoding="utf-8"
         )
         return root
 
@@ -304,59 +589,97 @@ class CoachModel:
         return self
 
     # -- inference ----------------------------------------------------------------------
-    def _run(self, texts, contexts, batch_size):
+    def scores(
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[str | None] | None = None,
+        *,
+        names: Sequence[str] = (*EPITOME_TASKS, "strategy"),
+        batch_size: int = DEFAULT_BATCH,
+    ) -> dict[str, Any]:
+        """Per-head class scores (numpy, log-probabilities or logits) for ``texts``."""
+        import numpy as np
+
+        texts = [t or "" for t in texts]
+        if self.kind == "features":
+            dense = self.featurizer.dense(
+                self.tokenizer, self.encoder, texts, contexts, batch_size=batch_size
+            )
+            out = {}
+            sparse_cache = None
+            for name in names:
+                head = self.heads.get(name)
+                if head is None:
+                    continue
+                if sparse_cache is None:
+                    sparse_cache = self.featurizer.combine(dense, texts)
+                X = sparse_cache
+                if name == "strategy" and self.featurizer.pair:
+                    X = self.featurizer.combine(self.featurizer.dense_without_context(dense), texts)
+                out[name] = np.log(head.predict_proba(X) + 1e-9)
+            return out
         self.encoder.eval()
         self.heads.eval()
-        return _encode(
+        use = contexts if self.meta.get("use_context") else None
+        _, logits = _encode(
             self.tokenizer,
             self.encoder,
             texts,
-            contexts,
+            use,
             max_length=int(self.meta["max_length"]),
             batch_size=batch_size,
             heads=self.heads,
         )
+        return {k: v.numpy() for k, v in logits.items() if k in names}
 
-    def _decide(self, name: str, logits) -> list[int]:
-        torch = _torch()
+    def _decide(self, name: str, scores) -> list[int]:
+        import numpy as np
+
         bias = self.meta.get("bias", {}).get(name)
         if bias:
-            logits = logits + torch.tensor(bias, dtype=logits.dtype)
-        return logits.argmax(-1).tolist()
+            scores = scores + np.asarray(bias, dtype=scores.dtype)
+        return scores.argmax(-1).tolist()
 
     def embed(self, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH):
-        pooled, _ = self._run(list(texts), None, batch_size)
-        return _l2(pooled).numpy()
+        """Mean-pooled, L2-normalised vectors from this model's encoder."""
+        vecs = encode_pools(
+            self.tokenizer,
+            self.encoder,
+            list(texts),
+            pools=("mean",),
+            max_length=int(self.meta["max_length"]),
+            batch_size=batch_size,
+        )
+        return vecs["mean"]
 
     def epitome_levels(
         self, pairs: Sequence[tuple[str | None, str]], *, batch_size: int = DEFAULT_BATCH
     ) -> list[dict[str, int]]:
         """EPITOME levels (0 none, 1 weak, 2 strong) for ``(seeker, response)`` pairs."""
-        seekers = [p[0] for p in pairs]
-        responses = [p[1] for p in pairs]
-        contexts = seekers if self.meta.get("use_context") else None
-        _, logits = self._run(responses, contexts, batch_size)
         if not pairs:
             return []
-        levels = {t: self._decide(t, logits[t]) for t in EPITOME_TASKS}
+        seekers = [p[0] for p in pairs]
+        responses = [p[1] for p in pairs]
+        scores = self.scores(responses, seekers, names=EPITOME_TASKS, batch_size=batch_size)
+        levels = {t: self._decide(t, scores[t]) for t in EPITOME_TASKS}
         return [{t: int(levels[t][i]) for t in EPITOME_TASKS} for i in range(len(pairs))]
 
     def strategies(self, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH) -> list[str]:
         """One of the eight ESConv strategy names for each supporter turn."""
-        _, logits = self._run(list(texts), None, batch_size)
         if not texts:
             return []
-        return [STRATEGIES[i] for i in self._decide("strategy", logits["strategy"])]
+        scores = self.scores(list(texts), None, names=("strategy",), batch_size=batch_size)
+        return [STRATEGIES[i] for i in self._decide("strategy", scores["strategy"])]
 
     def analyze_batch(
         self, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH
     ) -> list[dict[str, Any]]:
         """Levels and strategy for many replies with one encoder pass each (no context)."""
-        _, logits = self._run(list(texts), None, batch_size)
         if not texts:
             return []
-        levels = {t: self._decide(t, logits[t]) for t in EPITOME_TASKS}
-        strat = self._decide("strategy", logits["strategy"])
+        scores = self.scores(list(texts), None, batch_size=batch_size)
+        levels = {t: self._decide(t, scores[t]) for t in EPITOME_TASKS}
+        strat = self._decide("strategy", scores["strategy"])
         return [
             {
                 "epitome": {t: int(levels[t][i]) for t in EPITOME_TASKS},

@@ -1,11 +1,16 @@
 """``heard coach train``: learn the coach's semantic heads from labelled data you provide.
 
-The command fine-tunes the bundled all-MiniLM-L6-v2 encoder with four heads at once
-(EPITOME emotional reactions, interpretations and explorations, 0/1/2 each, and the eight
-ESConv support strategies) and writes a :class:`~heard.coach.semantic.CoachModel` to
-``--out``, a directory outside the installed package::
+By default (``--mode features``) the bundled all-MiniLM-L6-v2 encoder is used as shipped:
+its pooled vectors, the product of reply and seeker vectors, TF-IDF word and character
+n-grams and, when the data marks evidence phrases, the aggregates of a token tagger trained
+on them, feed class-weighted logistic-regression heads for the three EPITOME mechanisms
+(levels 0/1/2) and the eight ESConv support strategies. Regularisation and per-class
+decision offsets are chosen by grouped cross-validation on the training files. It takes
+minutes on two CPU cores. ``--mode finetune`` trains the encoder's upper layers with linear
+heads instead (much slower on a CPU). The model goes to ``--out``, a directory outside the
+installed package::
 
-    heard coach train --data ../shared/data --out ~/heard-models/coach --epochs 4
+    heard coach train --data ../shared/data --out ~/heard-models/coach
 
 Only files whose names say they are training files are read: a name containing ``dev``,
 ``test``, ``valid`` or ``heldout`` is refused outright, so evaluation data can sit in the
@@ -27,9 +32,8 @@ same directory without leaking into the model. Two layouts are understood:
                                   keeps related rows on the same side of the held-out split)
        DIR/strategies.train.csv   text,strategy[,context][,group]   (strategy: one of the eight names)
 
-Either file may be missing, but not both. A portion of the training data (15 % by group) is
-held out inside the command to pick the epoch and the per-class decision offsets; nothing
-else is looked at.
+Either file may be missing, but not both. Model selection uses the training files alone:
+grouped cross-validation (features mode) or a 15 % held-out part of them (finetune mode).
 """
 
 from __future__ import annotations
@@ -248,6 +252,19 @@ def _class_weights(labels: Sequence[int], n_classes: int, power: float):
 
 @dataclass
 class TrainConfig:
+    # "features": linear heads over the shipped encoder's pooled vectors and TF-IDF n-grams,
+    # regularisation and decision offsets chosen by cross-validation on the training data.
+    # "finetune": train the encoder's upper layers with the heads (much slower on a CPU).
+    mode: str = "features"
+    pools: tuple[str, ...] = ("mean", "mean_mid", "max")
+    pair: bool = True
+    # Learn a token tagger from the annotators' evidence phrases (rationales) and give the
+    # heads its per-reply aggregates; training rows get them from held-out folds.
+    evidence: bool = True
+    dense_weight: float = 1.0
+    c_grid: tuple[float, ...] = (0.5, 2.0)
+    strategy_c_grid: tuple[float, ...] = (1.0,)
+    folds: int = 5
     epochs: int = 4
     batch_size: int = 16
     lr: float = 5e-5
@@ -627,6 +644,196 @@ def train_model(
     return model, report
 
 
+def _cv_probabilities(X, y, groups, C: float, folds: int, seed: int, n_classes: int):
+    """Out-of-fold class probabilities of a class-weighted logistic regression."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = np.asarray(y)
+    proba = np.zeros((len(y), n_classes))
+    k = max(2, min(folds, len(set(groups))))
+    splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    for fit_idx, held in splitter.split(X, y, groups):
+        clf = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+        clf.fit(X[fit_idx], y[fit_idx])
+        proba[np.ix_(held, clf.classes_)] = clf.predict_proba(X[held])
+    return proba
+
+
+def _fit_head(X, y, groups, grid, cfg: TrainConfig, n_classes: int, log, name: str):
+    """Pick C (and for 3-level heads the decision offsets) by grouped cross-validation on
+    the training data, then fit on all of it."""
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.asarray(y)
+    best = None
+    if len(set(y.tolist())) < 2:
+        raise ValueError(f"{name}: the training data has a single class")
+    search = len(grid) > 1 or (cfg.tune_bias and n_classes == LEVELS)
+    for C in grid if search else ():
+        proba = _cv_probabilities(X, y, groups, C, cfg.folds, cfg.seed, n_classes)
+        scores = torch.from_numpy(np.log(proba + 1e-9))
+        plain = macro_f1(y.tolist(), scores.argmax(-1).tolist(), range(n_classes))
+        bias = [0.0] * n_classes
+        tuned = plain
+        if cfg.tune_bias and n_classes == LEVELS:
+            bias = _tune_bias(scores, y.tolist(), n_classes)
+            tuned = macro_f1(
+                y.tolist(),
+                (scores + torch.tensor(bias)).argmax(-1).tolist(),
+                range(n_classes),
+            )
+        log(f"  {name}: C={C} cross-validated macro-F1 {plain:.3f} (with offsets {tuned:.3f})")
+        if best is None or tuned > best["cv_macro_f1"] + 1e-9:
+            best = {"C": C, "cv_macro_f1": tuned, "cv_macro_f1_plain": plain, "bias": bias}
+    if best is None:
+        best = {
+            "C": grid[0],
+            "cv_macro_f1": None,
+            "cv_macro_f1_plain": None,
+            "bias": [0.0] * n_classes,
+        }
+    clf = LogisticRegression(C=best["C"], class_weight="balanced", max_iter=3000).fit(X, y)
+    return clf, best
+
+
+def _token_tags(example: EpitomeExample, offsets) -> Any:
+    """0/1 per kept token and mechanism: does the token overlap an evidence phrase?"""
+    import numpy as np
+
+    lowered = example.response.lower()
+    tags = np.zeros((len(offsets), len(EPITOME_TASKS)), dtype=np.float32)
+    for k, task in enumerate(EPITOME_TASKS):
+        for phrase in example.rationales.get(task, []):
+            at = lowered.find(phrase.lower())
+            if at < 0:
+                continue
+            end = at + len(phrase)
+            for j, (s, e) in enumerate(offsets):
+                if s < end and at < e:
+                    tags[j, k] = 1.0
+    return tags
+
+
+def _fit_tagger(states: list[Any], tags: list[Any], *, l2: float = 1e-4, iters: int = 60):
+    """Logistic regression per mechanism over token vectors (full-batch L-BFGS)."""
+    import numpy as np
+    import torch
+
+    X = torch.from_numpy(np.concatenate(states)).float()
+    Y = torch.from_numpy(np.concatenate(tags)).float()
+    W = torch.zeros((X.shape[1], Y.shape[1]), requires_grad=True)
+    b = torch.zeros(Y.shape[1], requires_grad=True)
+    opt = torch.optim.LBFGS([W, b], lr=1.0, max_iter=iters, line_search_fn="strong_wolfe")
+    loss_fn = torch.nn.functional.binary_cross_entropy_with_logits
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn(X @ W + b, Y) + l2 * (W**2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return W.detach().numpy(), b.detach().numpy()
+
+
+def _add_evidence(featurizer, epitome: list[EpitomeExample], tokens, dense, cfg: TrainConfig):
+    """Fit the evidence tagger; prepend its aggregates to ``dense``. Each training row's
+    aggregates come from a tagger that never saw that row's group (out-of-fold)."""
+    import numpy as np
+
+    from heard.coach.semantic import evidence_from_tokens
+
+    tags = [_token_tags(ex, tok[1]) for ex, tok in zip(epitome, tokens, strict=True)]
+    states = [tok[0] for tok in tokens]
+    k = max(2, cfg.folds)
+    fold = [
+        int.from_bytes(hashlib.sha1(f"{cfg.seed}:{e.group}".encode()).digest()[:4], "big") % k
+        for e in epitome
+    ]
+    oof = np.zeros((len(epitome), 3 * len(EPITOME_TASKS)), dtype=np.float32)
+    for f in range(k):
+        fit = [i for i in range(len(epitome)) if fold[i] != f]
+        held = [i for i in range(len(epitome)) if fold[i] == f]
+        if not held or not fit:
+            continue
+        W, b = _fit_tagger([states[i] for i in fit], [tags[i] for i in fit])
+        oof[held] = evidence_from_tokens([tokens[i] for i in held], W, b)
+    featurizer.token_head = _fit_tagger(states, tags)
+    block = oof * featurizer.evidence_weight * featurizer.dense_weight
+    return np.hstack([block, dense])
+
+
+def train_features(
+    epitome: list[EpitomeExample],
+    turns: list[StrategyExample],
+    cfg: TrainConfig | None = None,
+    *,
+    log: Callable[[str], None] = print,
+):
+    """Fit the linear heads of a features model; return ``(CoachModel, report)``."""
+    from heard.coach.semantic import CoachModel, Featurizer, FullProba, _base
+
+    cfg = cfg or TrainConfig()
+    started = time.monotonic()
+    featurizer = Featurizer(
+        cfg.pools, pair=cfg.pair, dense_weight=cfg.dense_weight, max_length=cfg.max_length
+    )
+    featurizer.fit([e.response for e in epitome] + [t.text for t in turns])
+    tokenizer, encoder = _base()
+    heads: dict[str, Any] = {}
+    bias: dict[str, list[float]] = {}
+    selection: dict[str, Any] = {}
+    if epitome:
+        texts = [e.response for e in epitome]
+        dense, tokens = featurizer.dense(
+            tokenizer, encoder, texts, [e.seeker for e in epitome], keep_tokens=True
+        )
+        groups = [e.group for e in epitome]
+        log(f"encoded {len(texts)} EPITOME pairs ({time.monotonic() - started:.0f}s)")
+        if cfg.evidence and any(e.rationales.get(t) for e in epitome for t in EPITOME_TASKS):
+            dense = _add_evidence(featurizer, epitome, tokens, dense, cfg)
+            log(f"fitted the evidence tagger ({time.monotonic() - started:.0f}s)")
+        X = featurizer.combine(dense, texts)
+        for task in EPITOME_TASKS:
+            clf, chosen = _fit_head(
+                X, [e.levels[task] for e in epitome], groups, cfg.c_grid, cfg, LEVELS, log, task
+            )
+            heads[task] = FullProba(clf, LEVELS)
+            bias[task] = chosen["bias"]
+            selection[task] = chosen
+    if turns:
+        texts = [t.text for t in turns]
+        dense = featurizer.dense(tokenizer, encoder, texts, None)
+        X = featurizer.combine(dense, texts)
+        y = [STRATEGIES.index(t.strategy) for t in turns]
+        groups = [t.group or str(i) for i, t in enumerate(turns)]
+        log(f"encoded {len(texts)} strategy turns ({time.monotonic() - started:.0f}s)")
+        clf, chosen = _fit_head(
+            X, y, groups, cfg.strategy_c_grid, cfg, len(STRATEGIES), log, "strategy"
+        )
+        heads["strategy"] = FullProba(clf, len(STRATEGIES))
+        selection["strategy"] = chosen
+    seconds = round(time.monotonic() - started, 1)
+    trained = {
+        "mode": "features",
+        "selection": selection,
+        "epitome_pairs": len(epitome),
+        "strategy_turns": len(turns),
+        "seconds": seconds,
+        "best_epoch": None,
+        "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.__dict__.items()},
+    }
+    model = CoachModel.from_features(
+        featurizer, heads, {"bias": bias, "max_length": cfg.max_length, "trained": trained}
+    )
+    log(f"fitted the heads in {seconds:.0f}s")
+    return model, {**trained, "bias": bias}
+
+
 def _inside_package(path: Path) -> bool:
     root = Path(__file__).resolve().parents[1]
     try:
@@ -648,7 +855,9 @@ def train(
     if _inside_package(out):
         raise ValueError(f"refusing to write a trained model inside the heard package: {out}")
     epitome, turns = read_training_data(data_dir)
-    model, report = train_model(epitome, turns, cfg, log=log)
+    cfg = cfg or TrainConfig()
+    fit = train_features if cfg.mode == "features" else train_model
+    model, report = fit(epitome, turns, cfg, log=log)
     model.save(out)
     (out / "training-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     log(f"wrote {out} in {report['seconds']:.0f}s (best epoch {report['best_epoch']})")
@@ -658,6 +867,7 @@ def train(
 # -- command line ------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
+        mode=args.mode,
         epochs=args.epochs,
         use_context=args.context,
         max_length=args.max_length,
@@ -677,7 +887,16 @@ def _run(args: argparse.Namespace) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--data", required=True, help="directory with *.train.* files")
     parser.add_argument("--out", required=True, help="directory to write the model to")
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument(
+        "--mode",
+        choices=("features", "finetune"),
+        default=TrainConfig.mode,
+        help="linear heads over the shipped encoder (default, minutes) or fine-tuning "
+        "its upper layers (slow on a CPU)",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=TrainConfig.epochs, help="fine-tuning epochs (finetune mode)"
+    )
     parser.add_argument("--max-length", type=int, default=TrainConfig.max_length)
     parser.add_argument(
         "--context", action="store_true", help="encode the seeker's post before the response"

@@ -195,13 +195,16 @@ def test_registers_the_train_subcommand():
 
 
 # -- training (needs torch) ---------------------------------------------------------------
-TINY = TrainConfig(
+TINY = TrainConfig(c_grid=(1.0,), folds=2, max_length=32)
+TINY_FINETUNE = TrainConfig(
+    mode="finetune",
     epochs=1,
     batch_size=8,
     max_length=32,
     strategy_max_length=16,
     strategy_per_epoch=16,
     val_fraction=0.0,
+    freeze_layers=5,
 )
 
 
@@ -214,40 +217,75 @@ def tiny_model(tmp_path_factory):
     return root / "model", report
 
 
+def _check_predictions(model_dir: Path, tmp_path: Path):
+    from heard.coach.semantic import CoachModel
+
+    model = CoachModel.load(model_dir)
+    pairs = [("I lost my job.", "That sounds hard. What happened?"), (None, "Okay.")]
+    levels = model.epitome_levels(pairs)
+    assert len(levels) == 2
+    assert all(list(lv) == list(EPITOME_TASKS) for lv in levels)
+    assert all(set(lv.values()) <= {0, 1, 2} for lv in levels)
+    texts = ["Have you tried talking to HR?", "I see."]
+    strategies = model.strategies(texts)
+    assert len(strategies) == 2 and set(strategies) <= set(STRATEGIES)
+
+    again = CoachModel.load(model.save(tmp_path / "copy"))
+    assert again.kind == model.kind
+    assert again.epitome_levels(pairs) == levels
+    assert again.strategies(texts) == strategies
+    assert again.meta["bias"] == model.meta["bias"]
+    return model
+
+
 @pytest.mark.semantic
 def test_training_writes_a_model_outside_the_package(tiny_model):
     model_dir, report = tiny_model
-    assert {"meta.json", "heads.pt", "training-report.json"} <= {
-        p.name for p in model_dir.iterdir()
-    }
-    assert (model_dir / "encoder" / "config.json").is_file()
-    assert report["epitome_pairs"] == 27 and report["best_epoch"] == 1
+    names = {p.name for p in model_dir.iterdir()}
+    assert {"meta.json", "heads.pkl", "training-report.json"} <= names
+    assert report["epitome_pairs"] == 27 and report["strategy_turns"] == 24
     meta = json.loads((model_dir / "meta.json").read_text())
-    assert meta["trained"]["config"]["epochs"] == 1
+    assert meta["kind"] == "features"
+    assert set(meta["bias"]) == set(EPITOME_TASKS)
+    assert all(len(b) == 3 for b in meta["bias"].values())
+    # The features model keeps the shipped encoder: nothing of it is written.
+    assert not (model_dir / "encoder").exists()
 
 
 @pytest.mark.semantic
 def test_trained_model_round_trips_and_predicts_in_range(tiny_model, tmp_path):
-    from heard.coach.semantic import CoachModel
-
-    model = CoachModel.load(tiny_model[0])
-    pairs = [("I lost my job.", "That sounds hard. What happened?"), (None, "Okay.")]
-    levels = model.epitome_levels(pairs)
-    assert len(levels) == 2
-    assert all(set(lv) == set(EPITOME_TASKS) and set(lv.values()) <= {0, 1, 2} for lv in levels)
-    strategies = model.strategies(["Have you tried talking to HR?", "I see."])
-    assert len(strategies) == 2 and set(strategies) <= set(STRATEGIES)
-
-    again = CoachModel.load(model.save(tmp_path / "copy"))
-    assert again.epitome_levels(pairs) == levels
-    assert again.strategies(["Have you tried talking to HR?", "I see."]) == strategies
-    assert again.meta["bias"] == model.meta["bias"]
+    model = _check_predictions(tiny_model[0], tmp_path)
+    assert model.featurizer.token_head is not None  # the synthetic rows carry rationales
 
 
 @pytest.mark.semantic
-def test_cli_entry_trains_and_reports_errors(tmp_path, capsys):
+def test_training_learns_the_synthetic_cues(tiny_model):
+    from heard.coach.semantic import CoachModel
+
+    model = CoachModel.load(tiny_model[0])
+    texts = [_pair(i)[0] for i in range(27)]
+    levels = model.epitome_levels([("", t) for t in texts])
+    right = sum(levels[i]["explorations"] == _pair(i)[1]["explorations"] for i in range(27))
+    assert right >= 20
+
+
+@pytest.mark.semantic
+def test_finetune_mode_round_trips(tmp_path):
     pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    data = write_generic_layout(tmp_path / "data", n=12)
+    report = train(data, tmp_path / "ft", cfg=TINY_FINETUNE, log=lambda m: None)
+    assert report["best_epoch"] == 1
+    assert (tmp_path / "ft" / "encoder" / "config.json").is_file()
+    model = _check_predictions(tmp_path / "ft", tmp_path)
+    assert model.kind == "finetuned"
+
+
+def test_cli_entry_reports_errors(tmp_path, capsys):
     from heard.coach.train import main
 
     assert main(["--data", str(tmp_path / "missing"), "--out", str(tmp_path / "m")]) == 2
     assert "no such data directory" in capsys.readouterr().err
+    write_research_layout(tmp_path / "d")
+    inside = Path(__import__("heard").__file__).parent / "m"
+    assert main(["--data", str(tmp_path / "d"), "--out", str(inside)]) == 2
+    assert "inside the heard package" in capsys.readouterr().err
