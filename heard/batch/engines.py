@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from heard.batch.records import Record
@@ -77,7 +78,14 @@ class PoolEngine:
         )
 
     def submit(self, records: list[Record]) -> Future:
-        return self._pool.submit(score_chunk, records, self.options)
+        try:
+            return self._pool.submit(score_chunk, records, self.options)
+        except BrokenProcessPool as exc:
+            # The pool broke since the last result was taken: hand the failure back through
+            # the future, where the driver isolates the culprit, instead of raising here.
+            future: Future = Future()
+            future.set_exception(exc)
+            return future
 
     def restart(self) -> None:
         """Replace a pool broken by a dead worker process (all its futures fail)."""
