@@ -33,6 +33,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -121,7 +122,8 @@ def parse_time(value: Any) -> float | None:
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
-        raise ValueError(f"unreadable timestamp {text[:40]!r}") from None
+        # The value is not echoed: a mis-mapped column could hold conversation text.
+        raise ValueError("unreadable timestamp") from None
 
 
 def _clean_id(value: Any, limits: Limits) -> str | None:
@@ -153,7 +155,10 @@ def _check_turn(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | 
         return None, f"turn {index}: missing field 'role'"
     role = normalise_role(raw.get("role"))
     if role is None:
-        return None, f"turn {index}: unknown role {str(raw.get('role'))[:30]!r} (agent|customer)"
+        value = str(raw.get("role"))
+        # Echo short role tokens ("wizard") to help fix the export, never free text.
+        shown = f" {value!r}" if re.fullmatch(r"[\w -]{1,20}", value) else ""
+        return None, f"turn {index}: unknown role{shown} (agent|customer)"
     if role == "skip":
         return None, _SKIP
     speaker = raw.get("speaker")

@@ -28,6 +28,7 @@ SAMPLE_TRAJECTORIES = 40
 MAX_AGENTS_SHOWN = 25
 EXAMPLE_QUOTES = 3
 REVIEW_FIRST = 10
+MAX_ERROR_KINDS = 50
 
 
 def _histogram_stats(counts: list[int], lo: float, hi: float) -> dict[str, float | None]:
@@ -166,7 +167,10 @@ class Aggregate:
 
     def add_error(self, error: dict[str, Any]) -> None:
         self.errors += 1
-        self.error_kinds[error_kind(str(error.get("error", "")))] += 1
+        kind = error_kind(str(error.get("error", "")))
+        if kind not in self.error_kinds and len(self.error_kinds) >= MAX_ERROR_KINDS:
+            kind = "other"  # keep the summary bounded however varied the errors are
+        self.error_kinds[kind] += 1
 
 
 def error_kind(reason: str) -> str:
@@ -176,6 +180,8 @@ def error_kind(reason: str) -> str:
         return "malformed JSON"
     if reason.startswith("unknown role"):
         return "unknown role"
+    if reason.startswith("analysis failed"):
+        return reason[:80]
     return re.sub(r"\d+", "N", reason)[:80]
 
 
