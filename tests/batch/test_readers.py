@@ -317,3 +317,14 @@ def test_system_and_bot_messages_are_skipped_and_counted(tmp_path):
     assert record.metadata["skipped_turns"] == 2
     (bad,) = _bad(items)
     assert bad.line == 2 and bad.reason == "no agent or customer turns"
+
+
+def test_errors_never_echo_what_could_be_conversation_text(tmp_path):
+    path = tmp_path / "mismapped.csv"
+    secret = "my email is dana@example.com and I am furious"
+    path.write_text(f'conversation_id,role,text\nc1,customer,"{secret}"\nc2,"{secret}",hi\n')
+    # the time column mapped, by mistake, onto the text column
+    items = list(read_inputs([path], columns=Columns(time="text")))
+    reasons = [b.reason for b in _bad(items)]
+    assert len(reasons) == 2
+    assert all("dana" not in r and "furious" not in r for r in reasons)
