@@ -248,6 +248,8 @@ class TextIndex:
         self.keys = frozenset(keys)
         self._open: set[int] | None = None
         self._open_count = 0
+        if _GROUP_COUNT:
+            self.open_groups  # noqa: B018 - computed now, while the text is at hand
 
     @property
     def open_groups(self) -> set[int]:
@@ -377,7 +379,7 @@ class PatternGroup:
     ['Take your time']
     """
 
-    __slots__ = ("chunks", "gate", "id")
+    __slots__ = ("chunks", "gate", "id", "_fast")
     CHUNK = 6
 
     def __init__(self, patterns: list[str], flags: int = FLAGS) -> None:
@@ -390,6 +392,9 @@ class PatternGroup:
         gates = [c.gate for c in self.chunks]
         self.gate = None if any(g is None for g in gates) else frozenset().union(*gates)
         self.id = _register_group(self.gate)
+        # The common case: one chunk, all of it lower-cased.
+        only = self.chunks[0] if len(self.chunks) == 1 else None
+        self._fast = only.lowered if only is not None and only.cased is None else None
 
     def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
         opened = index._open
@@ -410,6 +415,12 @@ class PatternGroup:
         return self.id in opened
 
     def search(self, text: str, index: TextIndex) -> bool:
+        fast = self._fast
+        if fast is not None:
+            opened = index._open
+            if opened is None or index._open_count != _GROUP_COUNT:
+                opened = index.open_groups
+            return self.id in opened and fast.search(index.lower) is not None
         for c in self._open(index):
             if c.lowered is not None and c.lowered.search(index.lower):
                 return True
@@ -419,6 +430,14 @@ class PatternGroup:
 
     def finditer(self, text: str, index: TextIndex) -> list[re.Match]:
         """Non-overlapping matches, leftmost first (longest on ties). Offsets index ``text``."""
+        fast = self._fast
+        if fast is not None:
+            opened = index._open
+            if opened is None or index._open_count != _GROUP_COUNT:
+                opened = index.open_groups
+            if self.id not in opened:
+                return []
+            return [m for m in fast.finditer(index.lower) if m.end() > m.start()]
         found: list[re.Match] = []
         parts = 0
         for c in self._open(index):
@@ -431,7 +450,19 @@ class PatternGroup:
         return _merge(found) if parts > 1 and len(found) > 1 else found
 
     def count(self, text: str, index: TextIndex, cap: int) -> int:
-        return min(cap, len(self.finditer(text, index)))
+        """Number of matches, stopping at ``cap``."""
+        fast = self._fast
+        if fast is None:
+            return min(cap, len(self.finditer(text, index)))
+        if self.id not in index.open_groups:
+            return 0
+        n = 0
+        for m in fast.finditer(index.lower):
+            if m.end() > m.start():
+                n += 1
+                if n >= cap:
+                    break
+        return n
 
 
 def _merge(found: list[re.Match]) -> list[re.Match]:
