@@ -171,7 +171,7 @@ def requirements(pattern: str, flags: int = FLAGS) -> tuple[Keys, ...]:
     """Key sets every match satisfies (one key of each set present), cheapest first.
 
     >>> [sorted(r) for r in requirements(r"\\bI'?m (?:so )?sorry\\b")]
-    [['sorr'], ['i']]
+    [['sorr']]
     """
     # Keys and texts are both casefolded, so a requirement holds for case-sensitive parts too.
     seq = list(P.parse(pattern, flags))
@@ -375,7 +375,7 @@ class PatternGroup:
 
     >>> g = PatternGroup([r"\\bno rush\\b", r"\\btake your time\\b"])
     >>> s = "Take your time."
-    >>> [m.group() for m in g.finditer(s, text_keys(s))]
+    >>> [s[m.start() : m.end()] for m in g.finditer(s, text_keys(s))]
     ['Take your time']
     """
 
@@ -429,7 +429,11 @@ class PatternGroup:
         return False
 
     def finditer(self, text: str, index: TextIndex) -> list[re.Match]:
-        """Non-overlapping matches, leftmost first (longest on ties). Offsets index ``text``."""
+        """Non-overlapping matches, leftmost first (longest on ties).
+
+        Offsets index ``text``; the matched strings may come from its lower-cased form, so
+        take evidence as ``text[m.start():m.end()]``.
+        """
         fast = self._fast
         if fast is not None:
             opened = index._open
