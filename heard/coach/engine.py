@@ -333,9 +333,14 @@ def _prefilter(patterns: list[str], flags: int) -> str:
 class _Chunk:
     """A few patterns scanned as one alternation, behind one gate."""
 
-    __slots__ = ("gate", "lowered", "cased")
+    __slots__ = ("gate", "lowered", "cased", "needs")
 
     def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
+        # Every requirement of every pattern: the chunk is scanned only if some pattern has
+        # all of its requirements met (``gate`` is the cheap first check).
+        self.needs: tuple[tuple[Keys, ...], ...] | None = (
+            None if any(not reqs for _, reqs in items) else tuple(reqs for _, reqs in items)
+        )
         gate: set[str] | None = set()
         lowerable: list[str] = []
         cased: list[str] = []
@@ -362,6 +367,19 @@ class _Chunk:
             else None
         )
         self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
+
+    def could_match(self, keys: frozenset[str]) -> bool:
+        """Whether some pattern of the chunk has every word it needs in ``keys``."""
+        needs = self.needs
+        if needs is None:
+            return True
+        for reqs in needs:
+            for r in reqs:
+                if r.isdisjoint(keys):
+                    break
+            else:
+                return True
+        return False
 
 
 class PatternGroup:
@@ -394,7 +412,7 @@ class PatternGroup:
         self.id = _register_group(self.gate)
         # The common case: one chunk, all of it lower-cased.
         only = self.chunks[0] if len(self.chunks) == 1 else None
-        self._fast = only.lowered if only is not None and only.cased is None else None
+        self._fast = only if only is not None and only.cased is None else None
 
     def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
         opened = index._open
@@ -402,10 +420,12 @@ class PatternGroup:
             opened = index.open_groups
         if self.id not in opened:
             return ()
-        if len(self.chunks) == 1:
-            return self.chunks
         keys = index.keys
-        return [c for c in self.chunks if c.gate is None or not c.gate.isdisjoint(keys)]
+        return [
+            c
+            for c in self.chunks
+            if (c.gate is None or not c.gate.isdisjoint(keys)) and c.could_match(keys)
+        ]
 
     def could_match(self, index: TextIndex) -> bool:
         return bool(self._open(index))
@@ -420,7 +440,11 @@ class PatternGroup:
             opened = index._open
             if opened is None or index._open_count != _GROUP_COUNT:
                 opened = index.open_groups
-            return self.id in opened and fast.search(index.lower) is not None
+            return (
+                self.id in opened
+                and fast.could_match(index.keys)
+                and fast.lowered.search(index.lower) is not None
+            )
         for c in self._open(index):
             if c.lowered is not None and c.lowered.search(index.lower):
                 return True
@@ -439,9 +463,9 @@ class PatternGroup:
             opened = index._open
             if opened is None or index._open_count != _GROUP_COUNT:
                 opened = index.open_groups
-            if self.id not in opened:
+            if self.id not in opened or not fast.could_match(index.keys):
                 return []
-            return [m for m in fast.finditer(index.lower) if m.end() > m.start()]
+            return [m for m in fast.lowered.finditer(index.lower) if m.end() > m.start()]
         found: list[re.Match] = []
         parts = 0
         for c in self._open(index):
@@ -458,10 +482,10 @@ class PatternGroup:
         fast = self._fast
         if fast is None:
             return min(cap, len(self.finditer(text, index)))
-        if self.id not in index.open_groups:
+        if self.id not in index.open_groups or not fast.could_match(index.keys):
             return 0
         n = 0
-        for m in fast.finditer(index.lower):
+        for m in fast.lowered.finditer(index.lower):
             if m.end() > m.start():
                 n += 1
                 if n >= cap:
