@@ -17,7 +17,6 @@ from re import _parser as P  # type: ignore[attr-defined]
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 KEY_LEN = 4  # word beginnings are compared on at most this many characters
-_TOKEN = re.compile(r"[a-z0-9]+")
 # Punctuation that patterns rely on, indexed like words ("?" for questions, "<" for "<3").
 PUNCTUATION_KEYS = frozenset("?!%<@$£€#")
 # Very common words make poor gates: a rarer requirement is checked first.
@@ -429,10 +428,6 @@ class PatternGroup:
 
     def could_match(self, index: TextIndex) -> bool:
         return bool(self._open(index))
-
-    def is_open(self, opened: set[int]) -> bool:
-        """Whether this group is among ``TextIndex.open_groups`` (cheap pre-check)."""
-        return self.id in opened
 
     def search(self, text: str, index: TextIndex) -> bool:
         fast = self._fast

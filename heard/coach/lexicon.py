@@ -65,11 +65,6 @@ def compile_group(patterns: list[str], variables: dict[str, Any] | None = None) 
     return PatternGroup([expand(p, variables) for p in patterns], FLAGS)
 
 
-def word_alternation(words: list[str]) -> re.Pattern:
-    """Compile a word list into one ``\\b(?:w1|w2|...)\\b`` pattern."""
-    return re.compile(r"\b(?:" + "|".join(words) + r")\b", FLAGS)
-
-
 @dataclass(frozen=True, slots=True)
 class Marker:
     """A move or pitfall definition from ``markers.toml``."""
