@@ -353,7 +353,7 @@ class _Chunk:
             else:
                 cased.append(p)
         self.gate = None if gate is None else frozenset(gate)
-        low_flags = (flags & ~re.IGNORECASE) | re.ASCII
+        low_flags = flags & ~re.IGNORECASE
         self.lowered = (
             re.compile(
                 _prefilter(lowerable, low_flags)
