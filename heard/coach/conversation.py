@@ -13,7 +13,7 @@ from .disclosure import detect_disclosure
 from .epitome import questions
 from .lexicon import FLAGS, fold
 from .moves import ACKNOWLEDGING
-from .state import read_state, tone
+from .state import read_state_and_tone
 from .types import ConversationAnalysis, ConversationMetrics, Turn, TurnAnalysis
 
 ROLE_SYNONYMS = {
@@ -97,6 +97,7 @@ def analyze_conversation(
     """
     items = [to_turn(t) for t in turns]
     analysed: list[TurnAnalysis] = []
+    tones: dict[int, float] = {}  # customer turn index -> tone, read with the state
     last_customer: str | None = None
     for i, turn in enumerate(items):
         if turn.role == "agent":
@@ -104,11 +105,14 @@ def analyze_conversation(
             analysed.append(TurnAnalysis(i, turn, a, None))
         else:
             last_customer = turn.text
-            state = read_state(turn.text[:MAX_CHARS]) if turn.text.strip() else None
+            state, turn_tone = (
+                read_state_and_tone(turn.text[:MAX_CHARS]) if turn.text.strip() else (None, 0.0)
+            )
+            tones[i] = turn_tone
             analysed.append(TurnAnalysis(i, turn, None, state))
     if model is not None:
         analysed = _apply_model(analysed, model)
-    metrics = _metrics(analysed)
+    metrics = _metrics(analysed, tones)
     score, reasons = _score(analysed, metrics)
     return ConversationAnalysis(tuple(analysed), metrics, score, tuple(reasons))
 
@@ -134,7 +138,7 @@ def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]
     return [by_index.get(ta.index, ta) for ta in analysed]
 
 
-def _metrics(analysed: list[TurnAnalysis]) -> ConversationMetrics:
+def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> ConversationMetrics:
     words: dict[str, int] = {}
     for ta in analysed:
         words[ta.turn.speaker] = words.get(ta.turn.speaker, 0) + len(ta.turn.text.split())
@@ -181,7 +185,7 @@ def _metrics(analysed: list[TurnAnalysis]) -> ConversationMetrics:
                 pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
 
     trajectory = tuple(
-        round(tone(ta.turn.text[:MAX_CHARS]), 3) for ta in analysed if ta.turn.role == "customer"
+        round(tones.get(ta.index, 0.0), 3) for ta in analysed if ta.turn.role == "customer"
     )
     escalations = sum(bool(_ESCALATION.search(fold(ta.turn.text[:MAX_CHARS]))) for ta in analysed)
     transfers = sum(

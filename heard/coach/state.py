@@ -69,12 +69,8 @@ def intensity_of(text: str, emotion_count: int) -> float:
     return round(max(0.0, min(1.0, score)), 3)
 
 
-def read_state(context: str) -> OtherState:
-    """Read emotion, intensity and need from the other person's words.
-
-    >>> read_state("I'm so confused, what does this charge mean?").need
-    'confused'
-    """
+def read_state_and_tone(context: str) -> tuple[OtherState, float]:
+    """The other person's state and the tone of their words (-1..1), from one reading."""
     _, valence, need_of, _, _ = _compiled()
     folded = fold(context)
     hits = emotion_hits(context)
@@ -104,4 +100,18 @@ def read_state(context: str) -> OtherState:
         need = max(need_score, key=lambda n: (need_score[n], n == "upset"))
     evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
     confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3) if hits else 0.3
-    return OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)
+    state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)
+    text_tone = 0.0
+    if hits:
+        total = sum(valence[e] for e, _, _ in hits)
+        text_tone = max(-1.0, min(1.0, total / len(hits) * (0.6 + 0.4 * intensity)))
+    return state, text_tone
+
+
+def read_state(context: str) -> OtherState:
+    """Read emotion, intensity and need from the other person's words.
+
+    >>> read_state("I'm so confused, what does this charge mean?").need
+    'confused'
+    """
+    return read_state_and_tone(context)[0]

@@ -57,3 +57,16 @@ def test_tone_is_signed() -> None:
 def test_state_is_only_read_with_context() -> None:
     assert analyze("Thanks for waiting.").state is None
     assert analyze("Thanks for waiting.", context="Where is my order?!").state is not None
+
+
+def test_state_and_tone_from_one_reading_agree_with_tone() -> None:
+    from heard.coach.state import read_state_and_tone
+
+    for text in [
+        "I'm furious and disgusted.",
+        "Thank you, I'm so relieved.",
+        "The parcel is blue.",
+    ]:
+        state, text_tone = read_state_and_tone(text)
+        assert state == read_state(text)
+        assert text_tone == tone(text)
