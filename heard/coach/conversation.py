@@ -29,6 +29,17 @@ ROLE_SYNONYMS = {
     "user": "customer",
     "client": "customer",
     "speaker": "customer",
+    "representative": "agent",
+    "rep": "agent",
+    "operator": "agent",
+    "support": "agent",
+    "staff": "agent",
+    "advisor": "agent",
+    "adviser": "agent",
+    "caller": "customer",
+    "guest": "customer",
+    "member": "customer",
+    "requester": "customer",
 }
 _OPEN = re.compile(
     r"^\W*(?:\w+,\s*)?(?:so,?\s*)?(?:what|how|why|which|where|when|who|tell me|could you (?:tell|walk|describe|share)|"
