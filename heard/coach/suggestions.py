@@ -45,6 +45,21 @@ REASON = {
 MAX_SUGGESTIONS = 3
 
 
+# How each emotion reads after "they seem …".
+SEEM = {
+    "anger": "angry",
+    "frustration": "frustrated",
+    "fear": "afraid",
+    "disappointment": "disappointed",
+    "sadness": "sad",
+    "confusion": "confused",
+    "anxiety": "anxious",
+    "relief": "relieved",
+    "gratitude": "grateful",
+    "neutral": "calm",
+}
+
+
 @cache
 def _bank() -> tuple[dict, ...]:
     return tuple(load("phrase_bank")["phrase"])
@@ -101,7 +116,8 @@ def suggest(
     for move in PRIORITY[need]:
         reason = REASON[move]
         if state is not None:
-            reason += f" (they seem {state.emotion}; lead with the {state.lead} dimension)"
+            feeling = SEEM.get(state.emotion, state.emotion)
+            reason += f" (they seem {feeling}; lead with the {state.lead} dimension)"
         wanted.append((move, reason + "."))
     out: list[Suggestion] = []
     seen: set[str] = set()
