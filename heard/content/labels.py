@@ -7,37 +7,12 @@ rejects anything not listed here.
 
 from __future__ import annotations
 
-MOVES = frozenset(
-    {
-        "emotion_labelling",
-        "acknowledging_impact",
-        "concrete_apology",
-        "validation",
-        "interpretation",
-        "exploring_question",
-        "next_steps",
-        "offering_support",
-        "boundary_statement",
-        "offering_space",
-        "warm_handoff",
-    }
-)
+from heard.coach.lexicon import MOVES as COACH_MOVES
+from heard.coach.lexicon import PITFALLS as COACH_PITFALLS
 
-PITFALLS = frozenset(
-    {
-        "scripted_line",
-        "reassurance_without_action",
-        "premature_solution",
-        "defensiveness",
-        "blame",
-        "minimising",
-        "judgement",
-        "one_upping",
-        "mirroring_anger",
-        "over_promising",
-        "absolutist_language",
-    }
-)
+# One source of truth: the coach's own label lists.
+MOVES = frozenset(COACH_MOVES)
+PITFALLS = frozenset(COACH_PITFALLS)
 
 CHANNELS = frozenset({"phone", "chat", "email", "social"})
 
