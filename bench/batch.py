@@ -219,6 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 conversations")
     parser.add_argument("--conversations", type=int, default=None)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per configuration; the fastest is kept (other work on a shared machine "
+        "only ever slows a run down)",
+    )
     args = parser.parse_args(argv)
     large = args.conversations or (2000 if args.quick else 10_000)
     small = max(100, large // 10)
@@ -230,11 +237,18 @@ def main(argv: list[str] | None = None) -> int:
     small_input = write_jsonl(work / f"conversations-{small}.jsonl", small, turns=TURNS, seed=2)
     print(f"inputs: {large:,} and {small:,} conversations of {TURNS} turns in {work}")
 
-    one = run_score(big_input, work / "out-1", 1)
+    def best(inputs: Path, name: str, workers: int) -> dict:
+        runs = [run_score(inputs, work / name, workers) for _ in range(max(1, args.repeat))]
+        chosen = max(runs, key=lambda r: r["conversations_per_second"])
+        chosen["runs"] = len(runs)
+        chosen["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
+        return chosen
+
+    one = best(big_input, "out-1", 1)
     print(f"1 worker : {one['conversations_per_second']:>8,.1f} conv/s  "
           f"(wall {one['wall_seconds']:.1f}s, {one['conversations_per_cpu_second']:,.1f} conv per "
           f"CPU-second, peak RSS {one['peak_rss_mib']} MiB)")  # fmt: skip
-    two = run_score(big_input, work / "out-2", 2)
+    two = best(big_input, "out-2", 2)
     print(f"2 workers: {two['conversations_per_second']:>8,.1f} conv/s  "
           f"(wall {two['wall_seconds']:.1f}s, {two['conversations_per_cpu_second']:,.1f} conv per "
           f"CPU-second, peak RSS {two['peak_rss_mib']} MiB)")  # fmt: skip
@@ -247,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"per CPU-second, 2 workers do {cpu_efficiency:.2f}x the work of 1 (parallel overhead "
           f"{1 - cpu_efficiency:+.0%}); a wall efficiency under that means the cores were busy "
           "with other work")  # fmt: skip
-    small_two = run_score(small_input, work / "out-small", 2)
+    small_two = best(small_input, "out-small", 2)
     growth = two["peak_rss_mib"] / small_two["peak_rss_mib"]
     print(f"peak RSS of the process tree: {small:,} conv {small_two['peak_rss_mib']} MiB, "
           f"{large:,} conv {two['peak_rss_mib']} MiB (x{growth:.2f} for 10x input); driver "
@@ -278,7 +292,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {row['self_seconds']:7.3f}s {row['calls']:>8,} calls  {row['function']}")
 
     result = {
-        "command": ".venv/bin/python bench/batch.py" + (" --quick" if args.quick else ""),
+        "command": ".venv/bin/python bench/batch.py"
+        + (" --quick" if args.quick else "")
+        + (f" --repeat {args.repeat}" if args.repeat > 1 else ""),
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
