@@ -8,7 +8,7 @@ from typing import Any
 
 from .engine import text_keys
 from .epitome import epitome_levels, strategy
-from .frameworks import framework_view
+from .frameworks import dimensions, framework_view
 from .lexicon import fold
 from .moves import detect_moves
 from .pitfalls import detect_pitfalls
@@ -48,16 +48,40 @@ PITFALL_WEIGHT = {
 def empathy_score(
     moves: tuple[Finding, ...],
     pitfalls: tuple[Finding, ...],
-    frameworks: dict[str, dict[str, bool]],
+    frameworks: dict[str, dict[str, bool]] | None,
     state: OtherState | None,
 ) -> float:
-    """0..1: saturating credit for moves, minus pitfalls, plus leading with the right dimension."""
+    """0..1: saturating credit for moves, minus pitfalls, plus leading with the right dimension.
+
+    ``frameworks`` may be None: the dimensions are then read from the moves themselves.
+    """
     credit = sum(MOVE_WEIGHT[f.label] for f in moves)
-    if state is not None and frameworks["dimensions"].get(state.lead):
-        credit += 0.1
+    if state is not None:
+        dims = frameworks["dimensions"] if frameworks is not None else dimensions(moves)
+        if dims.get(state.lead):
+            credit += 0.1
     penalty = sum(PITFALL_WEIGHT[f.label] for f in pitfalls)
     score = 0.05 + 0.95 * (1.0 - math.exp(-2.4 * credit)) - penalty
     return round(max(0.0, min(1.0, score)), 4)
+
+
+class _Pending:
+    """What the deferred fields of one Analysis are computed from (see types.Analysis)."""
+
+    __slots__ = ("scanned", "keys", "seed", "moves", "pitfalls", "state")
+
+    def __init__(self, scanned, keys, seed, moves, pitfalls, state) -> None:  # noqa: ANN001
+        self.scanned, self.keys, self.seed = scanned, keys, seed
+        self.moves, self.pitfalls, self.state = moves, pitfalls, state
+
+    def compute(self, name: str) -> Any:
+        if name == "frameworks":
+            return framework_view(self.moves, self.scanned, self.keys)
+        if name == "epitome":
+            return epitome_levels(self.scanned, self.moves, self.keys)
+        if name == "strategy":
+            return strategy(self.scanned, self.moves, self.keys)
+        return suggest(self.moves, self.pitfalls, self.state, seed=self.seed)
 
 
 def analyze(text: str, *, context: str | None = None, model: Any = None) -> Analysis:
@@ -67,32 +91,39 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
     >>> sorted(f.label for f in a.moves)
     ['emotion_labelling', 'exploring_question', 'offering_support']
     """
-    text = "" if text is None else str(text)
-    truncated = len(text) > MAX_CHARS
-    original = text[:MAX_CHARS] if truncated else text
-    scanned = fold(original)
     state = None
     if context is not None and str(context).strip():
         ctx = str(context)
         state = read_state(ctx[:MAX_CHARS])
+    result = analyze_with_state(text, state)
+    if model is not None:
+        result = apply_model(result, model, context or "")
+    return result
+
+
+def analyze_with_state(text: str, state: OtherState | None) -> Analysis:
+    """``analyze`` for a reply whose context has already been read into ``state``.
+
+    ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` are computed when first
+    read; every value equals the one computed up front.
+    """
+    text = "" if text is None else str(text)
+    truncated = len(text) > MAX_CHARS
+    original = text[:MAX_CHARS] if truncated else text
+    scanned = fold(original)
     keys = text_keys(scanned)
     moves = detect_moves(scanned, original, keys)
     pitfalls = detect_pitfalls(scanned, original, moves, state, keys)
-    frameworks = framework_view(moves, scanned, keys)
-    result = Analysis(
+    result = object.__new__(Analysis)
+    result.__dict__.update(
         text=text,
         moves=moves,
         pitfalls=pitfalls,
-        frameworks=frameworks,
         state=state,
-        suggestions=suggest(moves, pitfalls, state, seed=original[:200]),
-        epitome=epitome_levels(scanned, moves, keys),
-        strategy=strategy(scanned, moves, keys),
-        empathy_score=empathy_score(moves, pitfalls, frameworks, state),
+        empathy_score=empathy_score(moves, pitfalls, None, state),
         truncated=truncated,
+        _pending=_Pending(scanned, keys, original[:200], moves, pitfalls, state),
     )
-    if model is not None:
-        result = apply_model(result, model, context or "")
     return result
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .analysis import MAX_CHARS, analyze
+from .analysis import MAX_CHARS, analyze_with_state
 from .disclosure import detect_disclosure
 from .epitome import questions
 from .lexicon import FLAGS, fold
@@ -109,16 +109,16 @@ def analyze_conversation(
     items = [to_turn(t) for t in turns]
     analysed: list[TurnAnalysis] = []
     tones: dict[int, float] = {}  # customer turn index -> tone, read with the state
-    last_customer: str | None = None
+    last_state = None  # the state read from the latest customer turn: the agent's context
     for i, turn in enumerate(items):
         if turn.role == "agent":
-            a = analyze(turn.text, context=last_customer)
+            a = analyze_with_state(turn.text, last_state)
             analysed.append(TurnAnalysis(i, turn, a, None))
         else:
-            last_customer = turn.text
             state, turn_tone = (
                 read_state_and_tone(turn.text[:MAX_CHARS]) if turn.text.strip() else (None, 0.0)
             )
+            last_state = state
             tones[i] = turn_tone
             analysed.append(TurnAnalysis(i, turn, None, state))
     if model is not None:

@@ -52,15 +52,21 @@ def framework_view(
             "need": cue("need", scanned),
             "request": has("offering_support") or cue("request", scanned),
         },
-        "dimensions": {
-            "cognitive": has("interpretation")
-            or has("exploring_question")
-            or has("acknowledging_impact"),
-            "emotional": has("emotion_labelling") or has("validation") or has("concrete_apology"),
-            "behavioural": has("next_steps")
-            or has("offering_support")
-            or has("warm_handoff")
-            or has("boundary_statement")
-            or has("offering_space"),
-        },
+        "dimensions": dimensions(moves),
+    }
+
+
+def dimensions(moves: tuple[Finding, ...]) -> dict[str, bool]:
+    """Which of the three empathy dimensions the moves cover (the view's "dimensions")."""
+    has = {f.label for f in moves}.__contains__
+    return {
+        "cognitive": has("interpretation")
+        or has("exploring_question")
+        or has("acknowledging_impact"),
+        "emotional": has("emotion_labelling") or has("validation") or has("concrete_apology"),
+        "behavioural": has("next_steps")
+        or has("offering_support")
+        or has("warm_handoff")
+        or has("boundary_statement")
+        or has("offering_space"),
     }

@@ -74,13 +74,22 @@ class Suggestion(_ToDict):
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+# Fields of Analysis that ``analyze`` may leave to be worked out on first read.
+LAZY_FIELDS = frozenset({"frameworks", "suggestions", "epitome", "strategy"})
+
+
+@dataclass(frozen=True)
 class Analysis(_ToDict):
     """The coach's reading of one reply.
 
     ``truncated`` is True when the text was longer than the analysis cap
     (``heard.coach.MAX_CHARS``); only the first ``MAX_CHARS`` characters were read, and all
     spans still index ``text``.
+
+    ``analyze`` works out ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` when
+    they are first read (and keeps them); reading, comparing, ``to_dict()``,
+    ``dataclasses.replace`` and pickling see the same values as if they had been computed up
+    front.
     """
 
     text: str
@@ -99,6 +108,18 @@ class Analysis(_ToDict):
         return any(f.label == label for f in self.moves) or any(
             f.label == label for f in self.pitfalls
         )
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when ``name`` is not set yet: a deferred field is computed now, once.
+        pending = self.__dict__.get("_pending")
+        if pending is None or name not in LAZY_FIELDS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = pending.compute(name)
+        object.__setattr__(self, name, value)
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,3 +70,29 @@ def test_load_model_imports_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     fake.CoachModel = CoachModel  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "heard.coach.semantic", fake)
     assert load_model("/m") == ("loaded", "/m")
+
+
+def test_deferred_fields_equal_the_eager_computation() -> None:
+    import pickle
+
+    from heard.coach import analyze
+    from heard.coach.epitome import epitome_levels, strategy
+    from heard.coach.frameworks import framework_view
+    from heard.coach.lexicon import fold
+    from heard.coach.suggestions import suggest
+
+    text = "I'm so sorry, that sounds exhausting. What would help most? I'll call you by Friday."
+    a = analyze(text, context="I'm furious, this is the third time it broke!")
+    scanned = fold(text)
+    assert a.frameworks == framework_view(a.moves, scanned)
+    assert a.epitome == epitome_levels(scanned, a.moves)
+    assert a.strategy == strategy(scanned, a.moves)
+    assert a.suggestions == suggest(a.moves, a.pitfalls, a.state, seed=text[:200])
+    b = analyze(text, context="I'm furious, this is the third time it broke!")
+    assert b == a and b.to_dict() == a.to_dict()
+    c = pickle.loads(pickle.dumps(analyze(text)))
+    assert c == analyze(text) and "_pending" not in vars(c)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.epitome = {}  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        _ = a.not_a_field
