@@ -329,10 +329,76 @@ def _prefilter(patterns: list[str], flags: int) -> str:
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
+def _starts_at_boundary(seq: list) -> bool:
+    """Whether every match of ``seq`` starts with ``\\b`` (at a word boundary)."""
+    while seq:
+        op, av = seq[0]
+        if op is C.SUBPATTERN:
+            seq = list(av[-1])
+        elif op is C.BRANCH:
+            return all(_starts_at_boundary(list(alt)) for alt in av[1])
+        else:
+            return op is C.AT and av is C.AT_BOUNDARY
+    return False
+
+
+def _first_class(patterns: list[str], flags: int) -> str | None:
+    """A character class of every character a match of any pattern can start with, or None.
+
+    None also when some pattern can match the empty string.
+    """
+    chars: set[str] = set()
+    for p in patterns:
+        seq = P.parse(p, flags)
+        if seq.getwidth()[0] == 0:
+            return None
+        sub = first_chars(list(seq))
+        if not sub:
+            return None
+        chars |= sub
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+class Hit:
+    """Where one match lies (``start()``, ``end()`` and ``span()`` like ``re.Match``)."""
+
+    __slots__ = ("_start", "_end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+
+def _scan(rx: re.Pattern, text: str, cap: int = 1 << 30) -> list[Hit]:
+    """Non-overlapping matches of a capture-form alternation (see ``_Chunk``), as finditer.
+
+    Each search stops at the leftmost position where the alternation matches; its match is
+    group 1, and the next search starts where it ended, as ``finditer`` would.
+    """
+    out: list[Hit] = []
+    search = rx.search
+    m = search(text)
+    while m is not None:
+        start, end = m.span(1)
+        out.append(Hit(start, end))
+        if len(out) >= cap:
+            break
+        m = search(text, end)
+    return out
+
+
 class _Chunk:
     """A few patterns scanned as one alternation, behind one gate."""
 
-    __slots__ = ("gate", "lowered", "cased", "needs")
+    __slots__ = ("gate", "lowered", "cased", "needs", "capture", "patterns")
 
     def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
         # Every requirement of every pattern: the chunk is scanned only if some pattern has
@@ -354,17 +420,28 @@ class _Chunk:
                 cased.append(p)
         self.gate = None if gate is None else frozenset(gate)
         low_flags = flags & ~re.IGNORECASE
-        self.lowered = (
-            re.compile(
-                _prefilter(lowerable, low_flags)
-                + "(?:"
-                + "|".join(f"(?:{p})" for p in lowerable)
-                + ")",
+        # When every match starts with one of a known set of characters (and none is
+        # empty), the alternation runs in "capture form": ``[S](?<=(?=(ALT))[S])``. The
+        # regular-expression engine then skips in C to the next character of S, and group 1
+        # holds the alternation's own match starting there; ``_scan`` continues from its
+        # end, so the matches are the ones ``finditer`` over ALT gives.
+        # When every pattern starts with \b, ``(?<=\b.)`` first drops positions inside words.
+        self.patterns = tuple(p for p, _ in items)
+        first = _first_class(lowerable, low_flags) if lowerable else None
+        self.capture = first is not None
+        alternation = "|".join(f"(?:{p})" for p in lowerable)
+        if not lowerable:
+            self.lowered = None
+        elif first is not None:
+            at_word = all(_starts_at_boundary(list(P.parse(p, low_flags))) for p in lowerable)
+            self.lowered = re.compile(
+                first + (r"(?<=\b.)" if at_word else "") + f"(?<=(?=({alternation})){first})",
                 low_flags,
             )
-            if lowerable
-            else None
-        )
+        else:
+            self.lowered = re.compile(
+                _prefilter(lowerable, low_flags) + "(?:" + alternation + ")", low_flags
+            )
         self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
 
     def could_match(self, keys: frozenset[str]) -> bool:
@@ -460,12 +537,17 @@ class PatternGroup:
                 opened = index.open_groups
             if self.id not in opened or not fast.could_match(index.keys):
                 return []
+            if fast.capture:
+                return _scan(fast.lowered, index.lower)
             return [m for m in fast.lowered.finditer(index.lower) if m.end() > m.start()]
         found: list[re.Match] = []
         parts = 0
         for c in self._open(index):
             if c.lowered is not None:
-                found.extend(m for m in c.lowered.finditer(index.lower) if m.end() > m.start())
+                if c.capture:
+                    found.extend(_scan(c.lowered, index.lower))
+                else:
+                    found.extend(m for m in c.lowered.finditer(index.lower) if m.end() > m.start())
                 parts += 1
             if c.cased is not None:
                 found.extend(m for m in c.cased.finditer(text) if m.end() > m.start())
@@ -479,6 +561,8 @@ class PatternGroup:
             return min(cap, len(self.finditer(text, index)))
         if self.id not in index.open_groups or not fast.could_match(index.keys):
             return 0
+        if fast.capture:
+            return len(_scan(fast.lowered, index.lower, cap))
         n = 0
         for m in fast.lowered.finditer(index.lower):
             if m.end() > m.start():

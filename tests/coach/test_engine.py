@@ -51,3 +51,64 @@ def test_gated_matches_equal_plain_scanning(text: str) -> None:
         plain = [m.span() for m in re.finditer(pattern, folded, FLAGS) if m.end() > m.start()]
         gated = [m.span() for m in group.finditer(folded, index)]
         assert gated == plain, pattern
+
+
+def _all_groups() -> list:
+    """Every gated group the coach compiles: markers, EPITOME and strategy cues, frameworks."""
+    from heard.coach.epitome import _compiled
+    from heard.coach.frameworks import _cues
+    from heard.coach.lexicon import markers
+
+    c = _compiled()
+    groups = [m.group for m in markers()]
+    groups += [c.er_strong, c.er_weak, c.ip_weak, c.ex_not, c.ex_generic, c.ex_tell, c.ex_you]
+    groups += [cue.group for cue in c.ip_cues] + list(c.strategy.values()) + list(_cues().values())
+    return groups
+
+
+ALL_GROUPS = _all_groups()
+
+
+def _reference(group: PatternGroup, folded: str) -> list[tuple[int, int]]:
+    """Each chunk's patterns as one plain case-insensitive alternation over the folded text,
+    every chunk scanned; matches of several chunks merged leftmost first, longest on ties."""
+    found: list[tuple[int, int]] = []
+    for chunk in group.chunks:
+        rx = re.compile("|".join(f"(?:{p})" for p in chunk.patterns), FLAGS)
+        found += [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+    if len(group.chunks) == 1:
+        return found
+    found.sort(key=lambda s: (s[0], -s[1]))
+    kept, end = [], -1
+    for s, e in found:
+        if s >= end:
+            kept.append((s, e))
+            end = e
+    return kept
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+def test_groups_find_what_a_plain_scan_finds(text: str) -> None:
+    folded = fold(text)
+    index = text_keys(folded)
+    for group in ALL_GROUPS:
+        expected = _reference(group, folded)
+        assert [m.span() for m in group.finditer(folded, index)] == expected
+        assert group.search(folded, index) == bool(expected)
+        assert group.count(folded, index, 3) == min(3, len(expected))
+
+
+def test_groups_on_real_replies() -> None:
+    replies = [
+        "I'm so sorry, that sounds exhausting. What would help most right now?",
+        "That's not a big deal, calm down. You always do this!!",
+        "I hear you: it must be so frustrating to be stuck. I'll refund it by Friday.",
+        "Thank you for waiting. I understand how you feel; I've been there too.",
+        "ésorry naïve İt ſorry: you're feeling let down and that makes sense.",
+    ]
+    for text in replies:
+        folded = fold(text)
+        index = text_keys(folded)
+        for group in ALL_GROUPS:
+            assert [m.span() for m in group.finditer(folded, index)] == _reference(group, folded)
