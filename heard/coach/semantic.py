@@ -294,6 +294,44 @@ class Featurizer:
         # (W, b) of the evidence tagger, set by training when rationales were given.
         self.token_head: tuple[Any, Any] | None = None
         self.evidence_weight = 1.0
+        # Labels of the lexical engine's findings used as features (set by ``fit_lexical``);
+        # None leaves the lexical engine out.
+        self.lexical_labels: list[str] | None = None
+
+    def fit_lexical(self, analyses) -> Featurizer:
+        """Fix the vocabulary of move / pitfall labels from the training texts' analyses."""
+        labels = {f"{f.kind}:{f.label}" for a in analyses for f in (*a.moves, *a.pitfalls)}
+        self.lexical_labels = sorted(labels)
+        return self
+
+    def lexical_block(self, analyses):
+        """The lexical engine's view as numbers: its EPITOME levels and strategy (one-hot),
+        which moves and pitfalls it found, and its empathy score."""
+        import numpy as np
+
+        labels = {name: i for i, name in enumerate(self.lexical_labels or [])}
+        width = 3 * LEVELS + len(STRATEGIES) + len(labels) + 1
+        out = np.zeros((len(analyses), width), dtype=np.float32)
+        for row, a in enumerate(analyses):
+            for k, task in enumerate(EPITOME_TASKS):
+                out[row, k * LEVELS + int(a.epitome.get(task, 0))] = 1.0
+            if a.strategy in STRATEGIES:
+                out[row, 3 * LEVELS + STRATEGIES.index(a.strategy)] = 1.0
+            for f in (*a.moves, *a.pitfalls):
+                col = labels.get(f"{f.kind}:{f.label}")
+                if col is not None:
+                    out[row, 3 * LEVELS + len(STRATEGIES) + col] = 1.0
+            out[row, -1] = float(a.empathy_score)
+        return out
+
+    @staticmethod
+    def analyses(texts, contexts=None):
+        from heard.coach import analyze
+
+        return [
+            analyze(t or "", context=(contexts[i] or None) if contexts is not None else None)
+            for i, t in enumerate(texts)
+        ]
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -321,6 +359,7 @@ class Featurizer:
         *,
         batch_size=DEFAULT_BATCH,
         keep_tokens: bool = False,
+        analyses=None,
     ):
         """Dense block: [evidence], pooled vectors, [reply x seeker product].
 
@@ -343,6 +382,10 @@ class Featurizer:
         self.dim = parts[0].shape[1]
         if "evidence" in vecs:
             parts.insert(0, vecs["evidence"] * self.evidence_weight)
+        if getattr(self, "lexical_labels", None) is not None:
+            if analyses is None:
+                analyses = self.analyses(texts, contexts)
+            parts.append(self.lexical_block(analyses))
         if self.pair:
             if contexts is None or not any(contexts):
                 parts.append(np.zeros_like(vecs[self.pools[0]]))

@@ -261,9 +261,14 @@ class TrainConfig:
     # Learn a token tagger from the annotators' evidence phrases (rationales) and give the
     # heads its per-reply aggregates; training rows get them from held-out folds.
     evidence: bool = True
+    # Give the heads the shipped lexical engine's findings as features too.
+    lexical: bool = True
     dense_weight: float = 1.0
     c_grid: tuple[float, ...] = (0.5, 2.0)
     strategy_c_grid: tuple[float, ...] = (1.0,)
+    # Whole conversations are taken (in a fixed pseudo-random order) up to this many turns:
+    # the strategy head saturates well before all of ESConv and training stays in budget.
+    strategy_max_turns: int = 6000
     folds: int = 5
     epochs: int = 4
     batch_size: int = 16
@@ -779,18 +784,43 @@ def train_features(
 
     cfg = cfg or TrainConfig()
     started = time.monotonic()
+    if len(turns) > cfg.strategy_max_turns:
+        by_group: dict[str, list[StrategyExample]] = {}
+        for t in turns:
+            by_group.setdefault(t.group, []).append(t)
+        order = sorted(by_group, key=lambda g: hashlib.sha1(f"{cfg.seed}:{g}".encode()).digest())
+        kept: list[StrategyExample] = []
+        for g in order:
+            if len(kept) + len(by_group[g]) > cfg.strategy_max_turns and kept:
+                break
+            kept += by_group[g]
+        log(f"using {len(kept)} of {len(turns)} strategy turns")
+        turns = kept
     featurizer = Featurizer(
         cfg.pools, pair=cfg.pair, dense_weight=cfg.dense_weight, max_length=cfg.max_length
     )
     featurizer.fit([e.response for e in epitome] + [t.text for t in turns])
     tokenizer, encoder = _base()
+    ep_analyses = turn_analyses = None
+    if cfg.lexical:
+        ep_analyses = featurizer.analyses(
+            [e.response for e in epitome], [e.seeker for e in epitome]
+        )
+        turn_analyses = featurizer.analyses([t.text for t in turns])
+        featurizer.fit_lexical(ep_analyses + turn_analyses)
+        log(f"analysed the texts with the lexical engine ({time.monotonic() - started:.0f}s)")
     heads: dict[str, Any] = {}
     bias: dict[str, list[float]] = {}
     selection: dict[str, Any] = {}
     if epitome:
         texts = [e.response for e in epitome]
         dense, tokens = featurizer.dense(
-            tokenizer, encoder, texts, [e.seeker for e in epitome], keep_tokens=True
+            tokenizer,
+            encoder,
+            texts,
+            [e.seeker for e in epitome],
+            keep_tokens=True,
+            analyses=ep_analyses,
         )
         groups = [e.group for e in epitome]
         log(f"encoded {len(texts)} EPITOME pairs ({time.monotonic() - started:.0f}s)")
@@ -807,7 +837,7 @@ def train_features(
             selection[task] = chosen
     if turns:
         texts = [t.text for t in turns]
-        dense = featurizer.dense(tokenizer, encoder, texts, None)
+        dense = featurizer.dense(tokenizer, encoder, texts, None, analyses=turn_analyses)
         X = featurizer.combine(dense, texts)
         y = [STRATEGIES.index(t.strategy) for t in turns]
         groups = [t.group or str(i) for i, t in enumerate(turns)]
@@ -873,6 +903,8 @@ def _run(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         seed=args.seed,
         freeze_layers=args.freeze_layers,
+        lexical=not args.no_lexical,
+        strategy_max_turns=args.strategy_max_turns,
         tune_bias=not args.no_bias,
         rationale_weight=args.rationale_weight,
     )
@@ -903,6 +935,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument("--rationale-weight", type=float, default=TrainConfig.rationale_weight)
     parser.add_argument("--no-bias", action="store_true", help="skip per-class offset tuning")
+    parser.add_argument(
+        "--no-lexical", action="store_true", help="leave the lexical engine's findings out"
+    )
+    parser.add_argument(
+        "--strategy-max-turns",
+        type=int,
+        default=TrainConfig.strategy_max_turns,
+        help="cap on strategy-labelled turns (whole conversations are kept)",
+    )
     parser.add_argument(
         "--freeze-layers",
         type=int,
