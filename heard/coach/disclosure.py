@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
-from .lexicon import compile_alternation, fold, load
-from .spans import MAX_CHARS, find_spans
-from .types import Disclosure
+from .engine import Scanner, lower_same_length
+from .lexicon import expand, fold, load
+from .spans import MAX_CHARS, MAX_SPANS
+from .types import Disclosure, Span
 
 KINDS = ("health", "money", "safety")
 
 
 @cache
-def _compiled() -> dict[str, re.Pattern]:
+def _compiled() -> dict[str, Scanner]:
     data = load("disclosure")
-    return {kind: compile_alternation(data[kind]["patterns"]) for kind in KINDS}
+    return {
+        kind: Scanner("|".join(f"(?:{expand(p, {})})" for p in data[kind]["patterns"]))
+        for kind in KINDS
+    }
 
 
 def detect_disclosure(text: str) -> tuple[Disclosure, ...]:
@@ -27,10 +30,11 @@ def detect_disclosure(text: str) -> tuple[Disclosure, ...]:
     text = "" if text is None else str(text)
     original = text[:MAX_CHARS]
     scanned = fold(original)
+    low = lower_same_length(scanned)
     responses = load("disclosure")["response"]
     out = []
-    for kind, regex in _compiled().items():
-        spans = find_spans(regex, scanned, original)
+    for kind, scanner in _compiled().items():
+        spans = [Span(s, e, original[s:e]) for s, e in scanner.spans(scanned, low, MAX_SPANS)]
         if spans:
             r = responses[kind]
             out.append(Disclosure(kind, tuple(spans), r["suggestion"], r["referral"]))

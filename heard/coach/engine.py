@@ -11,6 +11,7 @@ scanning every group; they only arrive sooner.
 
 from __future__ import annotations
 
+import functools
 import re
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
@@ -270,6 +271,12 @@ def text_keys(folded: str) -> TextIndex:
     return TextIndex(folded)
 
 
+@functools.cache
+def _decimal_digits() -> frozenset[str]:
+    """Every character ``\\d`` matches in a str pattern (Unicode category Nd)."""
+    return frozenset(chr(c) for c in range(0x110000) if chr(c).isdecimal())
+
+
 def first_chars(seq: list) -> frozenset[str] | None:
     """The characters a match of ``seq`` can start with, or None when unknown or empty.
 
@@ -289,6 +296,8 @@ def first_chars(seq: list) -> frozenset[str] | None:
                     chars.add(chr(value))
                 elif kind is C.RANGE and value[1] - value[0] < 64:
                     chars.update(chr(c) for c in range(value[0], value[1] + 1))
+                elif kind is C.CATEGORY and value is C.CATEGORY_DIGIT:
+                    chars.update(_decimal_digits())
                 else:
                     return None
             return frozenset(chars)
@@ -581,3 +590,69 @@ def _merge(found: list[re.Match]) -> list[re.Match]:
             kept.append(m)
             end = m.end()
     return kept
+
+
+class Scanner:
+    """One case-insensitive pattern, run like ``PatternGroup`` chunks but without word gates.
+
+    When the pattern has no case-sensitive part it runs on the lower-cased text (pass
+    ``lower_same_length(folded)`` as ``low``), in capture form when its first characters are
+    known; otherwise it runs as written on ``folded``. ``spans`` equals
+    ``[m.span() for m in re.finditer(pattern, folded, FLAGS) if m.end() > m.start()]``.
+
+    >>> s = Scanner(r"\\b(?:so|very)\\b")
+    >>> t = "So very tired"
+    >>> s.spans(t, lower_same_length(t))
+    [(0, 2), (3, 7)]
+    """
+
+    __slots__ = ("rx", "lowered", "capture")
+
+    def __init__(self, pattern: str, flags: int = FLAGS) -> None:
+        seq = list(P.parse(pattern, flags))
+        self.lowered = bool(flags & re.IGNORECASE) and not _case_sensitive_part(seq)
+        self.capture = False
+        if not self.lowered:
+            self.rx = re.compile(pattern, flags)
+            return
+        low = lower_pattern(pattern)
+        low_flags = flags & ~re.IGNORECASE
+        first = _first_class([low], low_flags)
+        if first is None:
+            self.rx = re.compile(low, low_flags)
+            return
+        at_word = _starts_at_boundary(list(P.parse(low, low_flags)))
+        self.rx = re.compile(
+            first + (r"(?<=\b.)" if at_word else "") + f"(?<=(?=({low})){first})", low_flags
+        )
+        self.capture = True
+
+    def spans(self, folded: str, low: str, cap: int = 1 << 30) -> list[tuple[int, int]]:
+        if self.capture:
+            return [h.span() for h in _scan(self.rx, low, cap)]
+        out = []
+        for m in self.rx.finditer(low if self.lowered else folded):
+            if m.end() > m.start():
+                out.append(m.span())
+                if len(out) >= cap:
+                    break
+        return out
+
+    def search(self, folded: str, low: str) -> bool:
+        """Whether ``re.search(pattern, folded, FLAGS)`` finds a match."""
+        return self.rx.search(low if self.lowered else folded) is not None
+
+
+def case_sensitive(pattern: str, flags: int = FLAGS) -> bool:
+    """Whether a pattern has a part that must not run on lower-cased text."""
+    return not flags & re.IGNORECASE or _case_sensitive_part(list(P.parse(pattern, flags)))
+
+
+def first_class(patterns: list[str], flags: int) -> str | None:
+    """A class of every first character of the patterns' matches (None: unknown, or empty)."""
+    return _first_class(patterns, flags)
+
+
+def starts_at_boundary(pattern: str, flags: int = 0) -> bool:
+    """Whether every match of ``pattern`` starts with ``\\b``."""
+    return _starts_at_boundary(list(P.parse(pattern, flags)))

@@ -9,38 +9,85 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .engine import (
+    Scanner,
+    case_sensitive,
+    first_class,
+    lower_pattern,
+    lower_same_length,
+    starts_at_boundary,
+)
 from .lexicon import FLAGS, fold, load
 from .spans import MAX_SPANS
 from .types import OtherState, Span
 
 LEAD = {"upset": "emotional", "confused": "cognitive", "stuck": "behavioural"}
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
-_STUCK = re.compile(
+_STUCK = Scanner(
     r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
     r"keeps?|again|stuck|blocked|no way to|unable)\b",
     FLAGS,
 )
 
 
+class _Emotions:
+    """The emotion lexicon as one alternation of named groups, one per emotion.
+
+    Runs on the lower-cased folded text in capture form (see ``engine.PatternGroup``); each
+    hit is ``(emotion, start, end)``, as ``finditer`` over the plain alternation gives.
+    """
+
+    __slots__ = ("plain", "rx")
+
+    def __init__(self, groups: list[tuple[str, str]]) -> None:
+        self.plain = re.compile("|".join(f"(?P<{n}>{b})" for n, b in groups), FLAGS)
+        self.rx = None
+        if not any(case_sensitive(b) for _, b in groups):
+            lows = [lower_pattern(b) for _, b in groups]
+            low = "|".join(f"(?P<{n}>{b})" for (n, _), b in zip(groups, lows, strict=True))
+            first = first_class(lows, 0)
+            if first is not None and all(starts_at_boundary(b) for b in lows):
+                self.rx = re.compile(first + r"(?<=\b.)" + f"(?<=(?=(?:{low})){first})")
+                if self.rx.groups != len(groups):
+                    self.rx = None  # a word with a group of its own: keep the plain scan
+
+    def hits(self, folded: str, low: str) -> list[tuple[str, int, int]]:
+        rx = self.rx
+        if rx is None:
+            return [(m.lastgroup or "", m.start(), m.end()) for m in self.plain.finditer(folded)]
+        out = []
+        search = rx.search
+        m = search(low)
+        while m is not None:
+            start, end = m.span(m.lastindex)
+            out.append((m.lastgroup or "", start, end))
+            m = search(low, end)
+        return out
+
+
 @cache
-def _compiled() -> tuple[re.Pattern, dict[str, float], dict[str, str], re.Pattern, re.Pattern]:
+def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, Scanner]:
     data = load("emotions")
     groups, valence, need = [], {}, {}
     for name, entry in data["emotion"].items():
-        groups.append(rf"(?P<{name}>\b(?:{'|'.join(entry['words'])})\b)")
+        groups.append((name, rf"\b(?:{'|'.join(entry['words'])})\b"))
         valence[name] = float(entry["valence"])
         need[name] = entry["need"]
-    emotions = re.compile("|".join(groups), FLAGS)
+    emotions = _Emotions(groups)
     inten = data["intensity"]
-    intensifiers = re.compile(r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b", FLAGS)
-    profanity = re.compile(r"\b(?:" + "|".join(inten["profanity"]) + r")\b", FLAGS)
+    intensifiers = Scanner(r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b", FLAGS)
+    profanity = Scanner(r"\b(?:" + "|".join(inten["profanity"]) + r")\b", FLAGS)
     return emotions, valence, need, intensifiers, profanity
+
+
+def _hits(folded: str, low: str) -> list[tuple[str, int, int]]:
+    return _compiled()[0].hits(folded, low)
 
 
 def emotion_hits(text: str) -> list[tuple[str, int, int]]:
     """(emotion, start, end) for every emotion word in ``text``."""
-    emotions = _compiled()[0]
-    return [(m.lastgroup or "", m.start(), m.end()) for m in emotions.finditer(fold(text))]
+    folded = fold(text)
+    return _hits(folded, lower_same_length(folded))
 
 
 def tone(text: str) -> float:
@@ -55,16 +102,20 @@ def tone(text: str) -> float:
 
 
 def intensity_of(text: str, emotion_count: int) -> float:
-    _, _, _, intensifiers, profanity = _compiled()
     folded = fold(text)
+    return _intensity(text, folded, lower_same_length(folded), emotion_count)
+
+
+def _intensity(text: str, folded: str, low: str, emotion_count: int) -> float:
+    _, _, _, intensifiers, profanity = _compiled()
     score = 0.0
     if emotion_count:
         score += 0.25 + 0.1 * min(3, emotion_count - 1)
-    score += 0.08 * min(3, sum(1 for _ in intensifiers.finditer(folded)))
+    score += 0.08 * len(intensifiers.spans(folded, low, 3))
     score += 0.05 * min(4, text.count("!"))
     if len(_CAPS.findall(text)) >= 1 and not text.isupper() or text.isupper() and len(text) > 8:
         score += 0.15
-    if profanity.search(folded):
+    if profanity.search(folded, low):
         score += 0.2
     return round(max(0.0, min(1.0, score)), 3)
 
@@ -73,7 +124,8 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
     _, valence, need_of, _, _ = _compiled()
     folded = fold(context)
-    hits = emotion_hits(context)
+    low = lower_same_length(folded)
+    hits = _hits(folded, low)
     counts: dict[str, float] = {}
     for e, _, _ in hits:
         counts[e] = counts.get(e, 0.0) + 1.0
@@ -84,12 +136,12 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     emotion = "neutral"
     if counts:
         emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
-    intensity = intensity_of(context, len(hits))
+    intensity = _intensity(context, folded, low, len(hits))
 
     need_score = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
     for e, c in counts.items():
         need_score[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
-    need_score["stuck"] += 0.5 * min(4, len(_STUCK.findall(folded)))
+    need_score["stuck"] += 0.5 * len(_STUCK.spans(folded, low, 4))
     need_score["confused"] += 0.6 * min(3, context.count("?"))
     need_score["upset"] += 1.5 * intensity
     if emotion in ("gratitude", "relief"):

@@ -112,3 +112,39 @@ def test_groups_on_real_replies() -> None:
         index = text_keys(folded)
         for group in ALL_GROUPS:
             assert [m.span() for m in group.finditer(folded, index)] == _reference(group, folded)
+
+
+WORDS_STATE = WORDS + (
+    "furious fed up third 3rd 12th ٣th time again still not waiting so very at all "
+    "damn hell can't log in lost my job afford hurt myself doctor worried what if"
+).split(" ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS_STATE), max_size=30).map(" ".join))
+def test_state_and_disclosure_scans_equal_plain_scanning(text: str) -> None:
+    from heard.coach.disclosure import _compiled as disclosure_scanners
+    from heard.coach.engine import lower_same_length
+    from heard.coach.state import _STUCK, _compiled
+
+    folded = fold(text)
+    low = lower_same_length(folded)
+    emotions, _, _, intensifiers, profanity = _compiled()
+    assert emotions.rx is not None
+    assert emotions.hits(folded, low) == [
+        (m.lastgroup, m.start(), m.end()) for m in emotions.plain.finditer(folded)
+    ]
+    for scanner in (intensifiers, profanity, _STUCK, *disclosure_scanners().values()):
+        plain = re.compile(scanner.rx.pattern if not scanner.lowered else _source(scanner), FLAGS)
+        expected = [m.span() for m in plain.finditer(folded) if m.end() > m.start()]
+        assert scanner.spans(folded, low) == expected
+        assert scanner.spans(folded, low, 2) == expected[:2]
+        assert scanner.search(folded, low) == bool(plain.search(folded))
+
+
+def _source(scanner) -> str:
+    """The (lower-cased) pattern a capture-form scanner wraps."""
+    p = scanner.rx.pattern
+    if not scanner.capture:
+        return p
+    return p[p.index("(?<=(?=(") + len("(?<=(?=(") : p.rindex("))")]
