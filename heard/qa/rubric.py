@@ -58,6 +58,9 @@ class Rule:
     role: str = ""
     patterns: tuple[re.Pattern[str], ...] = ()
     combined: re.Pattern[str] | None = None  # the patterns as one alternation: one scan a turn
+    # The same alternation without IGNORECASE, for lower-cased text (much faster in `re`);
+    # only when no pattern has an upper-case character (\\B, \\W… would change meaning).
+    lowered: re.Pattern[str] | None = None
     per_occurrence: bool = False
     cap: int = 1
     name: str = ""  # a readable description, shown in the evidence instead of the rule
@@ -217,10 +220,19 @@ def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
         raise RubricError(f"{where}: a pattern rule needs role (agent|customer) and patterns")
     try:
         compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-        combined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        source = "|".join(f"(?:{p})" for p in patterns)
+        combined = re.compile(source, re.IGNORECASE)
+        lowered = re.compile(source) if source == source.lower() else None
     except (re.error, TypeError) as exc:
         raise RubricError(f"{where}: bad pattern: {exc}") from exc
-    return Rule(source="pattern", role=role, patterns=compiled, combined=combined, **common)
+    return Rule(
+        source="pattern",
+        role=role,
+        patterns=compiled,
+        combined=combined,
+        lowered=lowered,
+        **common,
+    )
 
 
 def _rules(raw: Any, where: str, *, weighted: bool) -> tuple[Rule, ...]:
@@ -394,27 +406,38 @@ class _Context:
                     )
                     self.findings.setdefault((kind, finding.label), []).append(hit)
         self._patterns: dict[int, list[_Hit]] = {}
+        self._lowered: dict[int, str | None] = {}
 
     def pattern_hits(self, rule: Rule) -> list[_Hit]:
         found = self._patterns.get(id(rule))
         if found is None:
-            found = self._patterns[id(rule)] = _pattern_hits(self.analysis, rule)
+            found = self._patterns[id(rule)] = self._scan(rule)
         return found
 
+    def _lower(self, index: int, text: str) -> str | None:
+        """The turn lower-cased, or None when lower-casing would move offsets (rare Unicode)."""
+        if index not in self._lowered:
+            low = text.lower()
+            self._lowered[index] = low if len(low) == len(text) else None
+        return self._lowered[index]
 
-def _pattern_hits(analysis: Any, rule: Rule) -> list[_Hit]:
-    hits = []
-    regex = rule.combined
-    for turn in analysis.turns:
-        if turn.turn.role != rule.role:
-            continue
-        if regex is not None:
-            match = regex.search(turn.turn.text)
-        else:
-            match = next((m for p in rule.patterns if (m := p.search(turn.turn.text))), None)
-        if match:
-            hits.append(_Hit(turn.index, match.start(), match.end(), match.group(0)))
-    return hits
+    def _scan(self, rule: Rule) -> list[_Hit]:
+        hits = []
+        for turn in self.analysis.turns:
+            if turn.turn.role != rule.role:
+                continue
+            text = turn.turn.text
+            low = self._lower(turn.index, text) if rule.lowered is not None else None
+            if low is not None:
+                match = rule.lowered.search(low)  # type: ignore[union-attr]
+            elif rule.combined is not None:
+                match = rule.combined.search(text)
+            else:
+                match = next((m for p in rule.patterns if (m := p.search(text))), None)
+            if match:
+                start, end = match.span()
+                hits.append(_Hit(turn.index, start, end, text[start:end]))
+        return hits
 
 
 def _fire(rule: Rule, ctx: _Context) -> list[_Hit]:
