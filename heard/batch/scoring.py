@@ -51,20 +51,6 @@ def _redact_function():
     return redact
 
 
-@lru_cache(maxsize=2048)
-def _redact_short(value: str) -> Any:
-    # Agent names, ids and the coach's reason lines repeat across a run: redact each once
-    # per worker. Redaction results are immutable, so sharing them is safe.
-    return _redact_function()(value)
-
-
-@lru_cache(maxsize=2048)
-def _redacted_turn(text: str) -> RedactedText:
-    # Agents' stock lines repeat across thousands of conversations: redact each once per
-    # worker. RedactedText is never mutated after construction.
-    return RedactedText(text, _redact_function())
-
-
 class _Redactor:
     """Redacts the strings of one record, remembering each turn's redaction."""
 
@@ -72,17 +58,22 @@ class _Redactor:
         self._redact = _redact_function()
         self._salt = salt
         self._turns: dict[int, Any] = {}
+        self._names: dict[str, str] = {}  # within this record: agents' names repeat per turn
 
     def text(self, value: str) -> str:
-        return (
-            _redacted_turn(value) if len(value) <= 500 else RedactedText(value, self._redact)
-        ).text
+        return RedactedText(value, self._redact).text
 
     def name(self, value: str | None) -> str | None:
         """An id or a name: kept when clean, pseudonymised when it holds personal data."""
         if value is None:
             return None
-        found = _redact_short(value) if len(value) <= 200 else self._redact(value)
+        known = self._names.get(value)
+        if known is None:
+            known = self._names[value] = self._pseudonym(value)
+        return known
+
+    def _pseudonym(self, value: str) -> str:
+        found = self._redact(value)
         if not found.items:
             return value
         kind = found.items[0][0]
@@ -94,9 +85,7 @@ class _Redactor:
     def turn(self, index: int, text: str) -> RedactedText:
         found = self._turns.get(index)
         if found is None:
-            found = self._turns[index] = (
-                _redacted_turn(text) if len(text) <= 500 else (RedactedText(text, self._redact))
-            )
+            found = self._turns[index] = RedactedText(text, self._redact)
         return found
 
     def quote(self, turn_index: int, turn_text: str, start: int, end: int) -> str:
@@ -220,7 +209,7 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
         rubric_out.append(data)
 
     customers = {t["speaker"] for t in record.turns if t["role"] == "customer"}
-    metrics = analysis.metrics.to_dict()
+    metrics = _metrics_dict(analysis.metrics)
     # talk_share is keyed by speaker: customers become "customer" (their names are personal
     # data and not needed for QA); agent names are kept unless they hold personal data.
     talk_share: dict[str, float] = {}
@@ -250,6 +239,21 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
         "reasons": [redactor.text(r) for r in analysis.reasons],
         "metadata": _metadata(record.metadata, redactor),
     }
+
+
+def _metrics_dict(metrics: Any) -> dict[str, Any]:
+    """ConversationMetrics as JSON-ready data (flat fields: cheaper than a generic walk)."""
+    out: dict[str, Any] = {}
+    for name in metrics.__dataclass_fields__:
+        value = getattr(metrics, name)
+        if isinstance(value, float):
+            value = round(value, 4)
+        elif isinstance(value, tuple | list):
+            value = [round(v, 4) if isinstance(v, float) else v for v in value]
+        elif isinstance(value, dict):
+            value = {str(k): round(v, 4) if isinstance(v, float) else v for k, v in value.items()}
+        out[name] = value
+    return out
 
 
 def _transcript(analysis: Any, texts: list[str], redactor: _Redactor) -> list[dict[str, Any]]:
