@@ -93,11 +93,48 @@ def iban_valid(iban: str) -> bool:
     return int(number) % 97 == 1
 
 
+# Cheap checks that let most turns skip most patterns; each is implied by every match of
+# the patterns it guards, so a text failing one cannot match them:
+_DIGIT = re.compile(r"\d")  # IBAN, card, account, street, postcode and phone all need a digit
+_SPACE_CAPITAL = re.compile(r"\s[A-Z]")  # a name after a cue or honorific follows \s+[A-Z]
+# A sign-off line starts with one of these words (in any case; see _SIGNOFF).
+_SIGNOFF_START = re.compile(
+    r"(?im)^(?:thank|cheers|regards|best|kind|many|sincerely|yours|warmly|love|br)"
+)
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, int]]:
     """(start, end, kind, priority) for every candidate; lower priority wins overlaps."""
     out: list[tuple[int, int, str, int]] = []
-    for m in _EMAIL.finditer(text):
-        out.append((m.start(), m.end(), "email", 0))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            out.append((m.start(), m.end(), "email", 0))
+    if _DIGIT.search(text) is not None:
+        _numbers(text, out)
+    names = []
+    if _SPACE_CAPITAL.search(text) is not None:
+        names += [_NAME_CUE, _HONORIFIC]
+    if _SIGNOFF_START.search(text) is not None:
+        names.append(_SIGNOFF)
+    for rx in names:
+        for m in rx.finditer(text):
+            start, end = m.start(1), m.end(1)
+            words = m.group(1).split(" ")
+            # Keep only the leading capitalised words that are plausibly a name.
+            keep = []
+            for w in words:
+                if w in _NOT_NAMES:
+                    break
+                keep.append(w)
+            if not keep or (rx is _NAME_CUE and words[0] in _NOT_NAMES):
+                continue
+            end = start + len(" ".join(keep))
+            out.append((start, end, "name", 6))
+    return out
+
+
+def _numbers(text: str, out: list[tuple[int, int, str, int]]) -> None:
+    """Candidates that contain a digit: IBANs, cards, accounts, addresses, phone numbers."""
     for m in _IBAN.finditer(text):
         if iban_valid(m.group()):
             out.append((m.start(), m.end(), "iban", 1))
@@ -115,21 +152,6 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         digits = sum(c.isdigit() for c in m.group())
         if 7 <= digits <= 15 and not _DATE.fullmatch(m.group()):
             out.append((m.start(), m.end(), "phone", 5))
-    for rx in (_NAME_CUE, _HONORIFIC, _SIGNOFF):
-        for m in rx.finditer(text):
-            start, end = m.start(1), m.end(1)
-            words = m.group(1).split(" ")
-            # Keep only the leading capitalised words that are plausibly a name.
-            keep = []
-            for w in words:
-                if w in _NOT_NAMES:
-                    break
-                keep.append(w)
-            if not keep or (rx is _NAME_CUE and words[0] in _NOT_NAMES):
-                continue
-            end = start + len(" ".join(keep))
-            out.append((start, end, "name", 6))
-    return out
 
 
 def redact(text: str) -> Redaction:

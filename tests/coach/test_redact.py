@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heard.coach import redact
 from heard.coach.redact import iban_valid, luhn_valid
@@ -65,3 +67,40 @@ def test_to_dict() -> None:
         "text": "mail [EMAIL]",
         "items": [{"kind": "email", "span": {"start": 5, "end": 12, "text": "a@b.org"}}],
     }
+
+
+def _ungated_candidates(text: str) -> list:
+    """Every redaction pattern run on every text, without the cheap pre-checks."""
+    import importlib
+
+    r = importlib.import_module("heard.coach.redact")
+    out = [(m.start(), m.end(), "email", 0) for m in r._EMAIL.finditer(text)]
+    r._numbers(text, out)
+    for rx in (r._NAME_CUE, r._HONORIFIC, r._SIGNOFF):
+        for m in rx.finditer(text):
+            words = m.group(1).split(" ")
+            keep = []
+            for w in words:
+                if w in r._NOT_NAMES:
+                    break
+                keep.append(w)
+            if not keep or (rx is r._NAME_CUE and words[0] in r._NOT_NAMES):
+                continue
+            out.append((m.start(1), m.start(1) + len(" ".join(keep)), "name", 6))
+    return sorted(out)
+
+
+PIECES = (
+    "Hi my name is Sarah Jones call me Bob I'm Ann i'm ann Mr Smith Dr. Who thanks THANKS,\n"
+    "Bob cheers ſincerely Kind regards best wishes BR Love 4539 5787 6362 1486 +44 20 7946 0958 "
+    "12 Baker Street NW1 6XE GB82 WEST 1234 5698 7654 32 account 12345678 ref #99812 a@b.co "
+    "٣٣٣٣٣٣٣ 2024-01-02 ordinary words here . , \n \t"
+).split(" ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25).map(" ".join))
+def test_pre_checks_find_what_every_pattern_finds(text: str) -> None:
+    from heard.coach.redact import _candidates
+
+    assert sorted(_candidates(text)) == _ungated_candidates(text)
