@@ -4,9 +4,10 @@
 
 The replies are the EPITOME responses and ESConv supporter turns (train and dev), read at
 run time and repeated in order if there are fewer than ``--n``. Measured in one process:
-replies/second of the lexical path (``heard.coach.analyze``), of the semantic path (encoder
-plus all heads, torch on 2 threads; a trained model with ``--model``, otherwise the bundled
-encoder with untrained heads, which costs the same), and of VADER; then peak resident memory
+replies/second of the lexical path (``heard.coach.analyze``), of the semantic path (all
+features and heads of the model given with ``--model``, else the bundled encoder with
+untrained linear heads; torch on 2 threads), of the encoder alone, and of VADER; then peak
+resident memory
 (``ru_maxrss``) with the model loaded. Targets: lexical/VADER >= 3, semantic >= 300 replies/s,
 peak < 1.5 GB. Results go to ``bench/results/speed.json``.
 """
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.quantize:
             model.quantize()
     model.analyze_batch(texts[:64])  # warm-up: first calls allocate
+    # The encoder alone (mean-pooled embedding), to show what the heads and features add.
+    result["embedding_only"] = rate(lambda ts: model.embed(ts), texts)
     result["semantic"] = rate(model.analyze_batch, texts) | {
         "threads": torch.get_num_threads(),
         "quantized": bool(model.meta.get("quantized")),
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"  lexical   unavailable: {why}")
     print(f"  semantic  {sem:>9.1f} replies/s   (target >= 300; {torch.get_num_threads()} threads)")
+    emb = result["embedding_only"]["replies_per_second"]
+    print(f"  embedding {emb:>9.1f} replies/s   (encoder alone, same replies)")
     print(f"  peak memory {peak_mb:.0f} MB (target < 1536 MB)")
     print(f"wrote {write_result('speed', result)}")
     return 0

@@ -1,0 +1,138 @@
+"""Write BENCHMARKS.md from the latest bench/results/*.json.
+
+.venv/bin/python -m bench.report
+"""
+
+from __future__ import annotations
+
+import json
+
+from bench._common import REPO, RESULTS
+
+TASKS = ("emotional_reactions", "interpretations", "explorations")
+COMMANDS = """\
+```sh
+# the learned heads (train files only; the model stays outside the repository)
+.venv/bin/heard coach train --data ../shared/data --out /tmp/heard-model
+# or: .venv/bin/python -m heard.coach.train --data ../shared/data --out /tmp/heard-model
+.venv/bin/python -m bench.epitome --model /tmp/heard-model   # without --model it trains first
+.venv/bin/python -m bench.esconv  --model /tmp/heard-model
+.venv/bin/python -m bench.speed   --model /tmp/heard-model
+.venv/bin/python -m bench.report                             # rewrites this file
+```"""
+
+
+def _load(name: str) -> dict:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _f(x, digits=3) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def render() -> str:
+    ep, es, sp = _load("epitome"), _load("esconv"), _load("speed")
+    out = [
+        "# Benchmarks",
+        "",
+        "Figures of the coach on public, human-labelled data that nobody on the project wrote,",
+        "each beside a named peer measured or published for the same task. The data sets are read",
+        "at run time from `../shared/data` (never committed); the learned heads are trained on the",
+        "*train* files only and scored on *dev*. Raw results: `bench/results/*.json`.",
+        "",
+        "## Commands",
+        "",
+        COMMANDS,
+        "",
+    ]
+    if ep:
+        tr = ep["systems"]["trained"]
+        lex = ep["systems"]["lexical"]
+        cv = tr.get("cross_validated_on_train", {})
+        out += [
+            f"## EPITOME dev (`bench/results/epitome.json`, {ep['machine']['when']}, commit "
+            f"{ep['machine']['commit']})",
+            "",
+            "Accuracy / macro-F1 per mechanism (levels 0/1/2), "
+            f"{ep['dev_rows']['emotional_reactions']} dev rows each. Target: the higher published "
+            "macro-F1 (Sharma et al. 2020, or the reproduction in the authors' issue 4).",
+            "",
+            "| mechanism | lexical (shipped) | learned heads | CV macro-F1 on train | target macro-F1 "
+            "| learned / target | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for t in TASKS:
+            pub = max(f1 for _, f1 in ep["published"][t].values())
+            lx = lex.get(t)
+            lx_s = f"{lx['accuracy']:.3f} / {lx['macro_f1']:.3f}" if lx else "n/a"
+            ratio = tr[t]["macro_f1"] / pub
+            out.append(
+                f"| {t.replace('_', ' ')} | {lx_s} | {tr[t]['accuracy']:.3f} / "
+                f"{tr[t]['macro_f1']:.3f} | {_f(cv.get(t))} | {pub:.4g} | {ratio:.3f} | "
+                f"{'yes' if tr[t]['macro_f1'] >= pub else 'no'} |"
+            )
+        out.append("")
+    if es:
+        st = es.get("strategy", {})
+        corr = es.get("empathy_correlation", {})
+        out += [
+            f"## ESConv dev (`bench/results/esconv.json`, {es['machine']['when']})",
+            "",
+            f"Strategy of {es['supporter_turns']} supporter turns (8 classes):",
+            "",
+            "| system | accuracy | macro-F1 |",
+            "|---|---|---|",
+        ]
+        for name, v in st.items():
+            if "macro_f1" in v:
+                out.append(f"| {name} | {v['accuracy']:.3f} | {v['macro_f1']:.3f} |")
+        out += [
+            "",
+            f"Spearman correlation with the seeker's own empathy rating "
+            f"({es['rated_conversations']} conversations); peer: VADER mean compound of the "
+            "supporter's turns (published ≈ 0.15):",
+            "",
+            "| score | rho | p | ratio vs VADER (same run) |",
+            "|---|---|---|---|",
+        ]
+        for name, v in corr.items():
+            if "rho" in v:
+                r = es.get("ratios", {}).get(name)
+                out.append(f"| {name} | {v['rho']:+.3f} | {v['p']:.2g} | {_f(r)} |")
+        out.append("")
+    if sp:
+        lex = sp.get("lexical", {})
+        sem = sp.get("semantic", {})
+        emb = sp.get("embedding_only", {})
+        out += [
+            f"## Speed (`bench/results/speed.json`, {sp['machine']['when']}, "
+            f"{sp['machine']['cpus']} CPUs shared with other work)",
+            "",
+            f"The same {sp['replies']} replies (mean {sp['mean_words']} words) through each path, "
+            "one process.",
+            "",
+            "| path | replies/s | target |",
+            "|---|---|---|",
+            f"| VADER (peer) | {_f(sp['vader'].get('replies_per_second'), 1)} | |",
+            f"| lexical `analyze` | {_f(lex.get('replies_per_second'), 1)} | ≥ 3 × VADER "
+            f"(ratio {_f(sp['ratios'].get('lexical_vs_vader'), 2)}) |",
+            f"| semantic: features + heads ({sem.get('threads')} threads) | "
+            f"{_f(sem.get('replies_per_second'), 1)} | ≥ 300 |",
+            f"| encoder alone (embedding) | {_f(emb.get('replies_per_second'), 1)} | |",
+            "",
+            f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB).",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def main() -> int:
+    text = render()
+    (REPO / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
