@@ -173,16 +173,30 @@ def profile(path: Path, n: int = 400) -> dict:
 
     total = sum(v[2] for v in raw.values())
     coach_self = sum(v[2] for k, v in raw.items() if "/heard/coach/" in k[0])
+
+    def first(*candidates: tuple[str, str]) -> float:
+        # The coach's internals move as it is optimised: take the first name that exists.
+        for suffix, name in candidates:
+            seconds = cumulative(suffix, name)
+            if seconds:
+                return seconds
+        return 0.0
+
+    coach = "heard/coach/"
     breakdown = {
-        "analyze_conversation": cumulative("heard/coach/conversation.py", "analyze_conversation"),
-        "analyze (agent turns)": cumulative("heard/coach/analysis.py", "analyze"),
-        "detect_moves": cumulative("heard/coach/moves.py", "detect_moves"),
-        "detect_pitfalls": cumulative("heard/coach/pitfalls.py", "detect_pitfalls"),
-        "read_state": cumulative("heard/coach/state.py", "read_state"),
-        "emotion_hits": cumulative("heard/coach/state.py", "emotion_hits"),
-        "conversation _metrics": cumulative("heard/coach/conversation.py", "_metrics"),
-        "redact (heard.coach)": cumulative("heard/coach/redact.py", "redact"),
+        "analyze_conversation": cumulative(coach + "conversation.py", "analyze_conversation"),
+        "agent turns (analyze)": first(
+            (coach + "analysis.py", "analyze_with_state"), (coach + "analysis.py", "analyze")
+        ),
+        "detect_moves": cumulative(coach + "moves.py", "detect_moves"),
+        "detect_pitfalls": cumulative(coach + "pitfalls.py", "detect_pitfalls"),
+        "customer state": first(
+            (coach + "state.py", "read_state_and_tone"), (coach + "state.py", "read_state")
+        ),
+        "conversation _metrics": cumulative(coach + "conversation.py", "_metrics"),
+        "redact (heard.coach)": cumulative(coach + "redact.py", "redact"),
         "prescore (heard.qa)": cumulative("heard/qa/rubric.py", "prescore"),
+        "result JSON": cumulative("json/__init__.py", "dumps"),
     }
     by_module: dict[str, float] = {}
     for k, v in raw.items():
