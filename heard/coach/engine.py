@@ -386,22 +386,27 @@ class Hit:
         return self._start, self._end
 
 
-def _scan(rx: re.Pattern, text: str, cap: int = 1 << 30) -> list[Hit]:
+def _scan_spans(rx: re.Pattern, text: str, cap: int = 1 << 30) -> list[tuple[int, int]]:
     """Non-overlapping matches of a capture-form alternation (see ``_Chunk``), as finditer.
 
     Each search stops at the leftmost position where the alternation matches; its match is
     group 1, and the next search starts where it ended, as ``finditer`` would.
     """
-    out: list[Hit] = []
+    out: list[tuple[int, int]] = []
     search = rx.search
     m = search(text)
     while m is not None:
-        start, end = m.span(1)
-        out.append(Hit(start, end))
+        span = m.span(1)
+        out.append(span)
         if len(out) >= cap:
             break
-        m = search(text, end)
+        m = search(text, span[1])
     return out
+
+
+def _scan(rx: re.Pattern, text: str, cap: int = 1 << 30) -> list[Hit]:
+    """``_scan_spans`` as match-like objects."""
+    return [Hit(s, e) for s, e in _scan_spans(rx, text, cap)]
 
 
 class _Chunk:
@@ -533,12 +538,15 @@ class PatternGroup:
                 return True
         return False
 
-    def finditer(self, text: str, index: TextIndex) -> list[re.Match]:
+    def finditer(self, text: str, index: TextIndex) -> list[Hit]:
         """Non-overlapping matches, leftmost first (longest on ties).
 
-        Offsets index ``text``; the matched strings may come from its lower-cased form, so
-        take evidence as ``text[m.start():m.end()]``.
+        Offsets index ``text``; take evidence as ``text[m.start():m.end()]``.
         """
+        return [Hit(s, e) for s, e in self.spans(text, index)]
+
+    def spans(self, text: str, index: TextIndex) -> list[tuple[int, int]]:
+        """``(start, end)`` of each match ``finditer`` gives."""
         fast = self._fast
         if fast is not None:
             opened = index._open
@@ -547,19 +555,21 @@ class PatternGroup:
             if self.id not in opened or not fast.could_match(index.keys):
                 return []
             if fast.capture:
-                return _scan(fast.lowered, index.lower)
-            return [m for m in fast.lowered.finditer(index.lower) if m.end() > m.start()]
-        found: list[re.Match] = []
+                return _scan_spans(fast.lowered, index.lower)
+            return [m.span() for m in fast.lowered.finditer(index.lower) if m.end() > m.start()]
+        found: list[tuple[int, int]] = []
         parts = 0
         for c in self._open(index):
             if c.lowered is not None:
                 if c.capture:
-                    found.extend(_scan(c.lowered, index.lower))
+                    found.extend(_scan_spans(c.lowered, index.lower))
                 else:
-                    found.extend(m for m in c.lowered.finditer(index.lower) if m.end() > m.start())
+                    found.extend(
+                        m.span() for m in c.lowered.finditer(index.lower) if m.end() > m.start()
+                    )
                 parts += 1
             if c.cased is not None:
-                found.extend(m for m in c.cased.finditer(text) if m.end() > m.start())
+                found.extend(m.span() for m in c.cased.finditer(text) if m.end() > m.start())
                 parts += 1
         return _merge(found) if parts > 1 and len(found) > 1 else found
 
@@ -567,11 +577,11 @@ class PatternGroup:
         """Number of matches, stopping at ``cap``."""
         fast = self._fast
         if fast is None:
-            return min(cap, len(self.finditer(text, index)))
+            return min(cap, len(self.spans(text, index)))
         if self.id not in index.open_groups or not fast.could_match(index.keys):
             return 0
         if fast.capture:
-            return len(_scan(fast.lowered, index.lower, cap))
+            return len(_scan_spans(fast.lowered, index.lower, cap))
         n = 0
         for m in fast.lowered.finditer(index.lower):
             if m.end() > m.start():
@@ -581,14 +591,14 @@ class PatternGroup:
         return n
 
 
-def _merge(found: list[re.Match]) -> list[re.Match]:
-    found.sort(key=lambda m: (m.start(), -m.end()))
-    kept: list[re.Match] = []
+def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    found.sort(key=lambda m: (m[0], -m[1]))
+    kept: list[tuple[int, int]] = []
     end = -1
     for m in found:
-        if m.start() >= end:
+        if m[0] >= end:
             kept.append(m)
-            end = m.end()
+            end = m[1]
     return kept
 
 
@@ -629,7 +639,7 @@ class Scanner:
 
     def spans(self, folded: str, low: str, cap: int = 1 << 30) -> list[tuple[int, int]]:
         if self.capture:
-            return [h.span() for h in _scan(self.rx, low, cap)]
+            return _scan_spans(self.rx, low, cap)
         out = []
         for m in self.rx.finditer(low if self.lowered else folded):
             if m.end() > m.start():

@@ -7,7 +7,7 @@ from functools import cache
 
 from .engine import text_keys
 from .lexicon import FLAGS, MOVES, Marker, marker
-from .spans import spans_of
+from .spans import spans_at
 from .types import Finding, Span
 
 ACKNOWLEDGING = frozenset(
@@ -51,7 +51,7 @@ def detect_moves(
         if m.group.id not in opened:
             continue
         label = m.label
-        spans = spans_of(m.group.finditer(scanned, keys), original)
+        spans = spans_at(m.group.spans(scanned, keys), original)
         if spans:
             conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))
             found.append(Finding("move", label, tuple(spans), conf, m.explanation))

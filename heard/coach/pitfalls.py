@@ -14,7 +14,7 @@ from functools import cache
 from .engine import text_keys
 from .lexicon import PITFALLS, Marker, marker
 from .moves import ACKNOWLEDGING
-from .spans import MAX_SPANS, spans_of
+from .spans import MAX_SPANS, spans_at
 from .types import Finding, OtherState, Span
 
 _SHOUT = re.compile(r"\b[A-Z]{2,}(?:[ ,]+[A-Z]{2,})+\b|!{2,}")
@@ -56,7 +56,7 @@ def detect_pitfalls(
         label = m.label
         if m.group.id not in opened and label != "mirroring_anger":
             continue
-        spans = spans_of(m.group.finditer(scanned, keys), original)
+        spans = spans_at(m.group.spans(scanned, keys), original)
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue
         if label == "mirroring_anger":

@@ -33,3 +33,8 @@ def find_spans(
 def spans_of(matches: list[re.Match], original: str, limit: int = MAX_SPANS) -> list[Span]:
     """Spans for matches found in a same-length fold of ``original``."""
     return [Span(m.start(), m.end(), original[m.start() : m.end()]) for m in matches[:limit]]
+
+
+def spans_at(pairs: list[tuple[int, int]], original: str, limit: int = MAX_SPANS) -> list[Span]:
+    """Spans for ``(start, end)`` pairs found in a same-length fold of ``original``."""
+    return [Span(s, e, original[s:e]) for s, e in pairs[:limit]]
