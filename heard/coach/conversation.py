@@ -10,6 +10,7 @@ from typing import Any
 
 from .analysis import MAX_CHARS, analyze_with_state
 from .disclosure import detect_disclosure
+from .engine import Scanner, lower_same_length
 from .epitome import questions
 from .lexicon import FLAGS, fold
 from .moves import ACKNOWLEDGING
@@ -46,12 +47,12 @@ _OPEN = re.compile(
     r"can you (?:tell|walk|describe|share)|in what way)\b",
     FLAGS,
 )
-_ESCALATION = re.compile(
+_ESCALATION = Scanner(
     r"\b(?:escalat\w*|(?:speak|talk) to (?:a|your|the) (?:manager|supervisor|someone senior)|"
     r"(?:get|fetch|want) (?:a|your|the) (?:manager|supervisor)|formal complaint|ombudsman)\b",
     FLAGS,
 )
-_TRANSFER = re.compile(
+_TRANSFER = Scanner(
     r"\b(?:transfer(?:ring)? you|put(?:ting)? you through|connect(?:ing)? you (?:to|with)|"
     r"hand(?:ing)? you (?:over|on)|pass(?:ing)? you (?:over|on|to))\b",
     FLAGS,
@@ -198,12 +199,13 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
     trajectory = tuple(
         round(tones.get(ta.index, 0.0), 3) for ta in analysed if ta.turn.role == "customer"
     )
-    escalations = sum(bool(_ESCALATION.search(fold(ta.turn.text[:MAX_CHARS]))) for ta in analysed)
-    transfers = sum(
-        bool(_TRANSFER.search(fold(ta.turn.text[:MAX_CHARS])))
-        for ta in analysed
-        if ta.turn.role == "agent"
-    )
+    escalations = transfers = 0
+    for ta in analysed:
+        folded = fold(ta.turn.text[:MAX_CHARS])
+        low = lower_same_length(folded)
+        escalations += _ESCALATION.search(folded, low)
+        if ta.turn.role == "agent":
+            transfers += _TRANSFER.search(folded, low)
     return ConversationMetrics(
         talk_share=share,
         participation_equity=equity,

@@ -161,9 +161,12 @@ def redact(text: str) -> Redaction:
     'Mail me at [EMAIL]'
     """
     text = "" if text is None else str(text)
+    candidates = _candidates(text)
+    if not candidates:
+        return Redaction(text, ())
     chosen: list[tuple[int, int, str]] = []
     taken = bytearray(len(text))  # 1 where a chosen item already covers the text
-    for start, end, kind, _ in sorted(_candidates(text), key=lambda c: (c[3], c[0], -c[1])):
+    for start, end, kind, _ in sorted(candidates, key=lambda c: (c[3], c[0], -c[1])):
         if 1 in taken[start:end]:
             continue
         taken[start:end] = b"\x01" * (end - start)

@@ -116,13 +116,15 @@ def test_groups_on_real_replies() -> None:
 
 WORDS_STATE = WORDS + (
     "furious fed up third 3rd 12th ٣th time again still not waiting so very at all "
-    "damn hell can't log in lost my job afford hurt myself doctor worried what if"
+    "damn hell can't log in lost my job afford hurt myself doctor worried what if "
+    "escalate speak to a manager formal complaint transferring you put you through"
 ).split(" ")
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(WORDS_STATE), max_size=30).map(" ".join))
 def test_state_and_disclosure_scans_equal_plain_scanning(text: str) -> None:
+    from heard.coach.conversation import _ESCALATION, _TRANSFER
     from heard.coach.disclosure import _compiled as disclosure_scanners
     from heard.coach.engine import lower_same_length
     from heard.coach.state import _STUCK, _compiled
@@ -134,7 +136,8 @@ def test_state_and_disclosure_scans_equal_plain_scanning(text: str) -> None:
     assert emotions.hits(folded, low) == [
         (m.lastgroup, m.start(), m.end()) for m in emotions.plain.finditer(folded)
     ]
-    for scanner in (intensifiers, profanity, _STUCK, *disclosure_scanners().values()):
+    scanners = (intensifiers, profanity, _STUCK, _ESCALATION, _TRANSFER)
+    for scanner in (*scanners, *disclosure_scanners().values()):
         plain = re.compile(scanner.rx.pattern if not scanner.lowered else _source(scanner), FLAGS)
         expected = [m.span() for m in plain.finditer(folded) if m.end() > m.start()]
         assert scanner.spans(folded, low) == expected
