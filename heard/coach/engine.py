@@ -409,10 +409,44 @@ def _scan(rx: re.Pattern, text: str, cap: int = 1 << 30) -> list[Hit]:
     return [Hit(s, e) for s, e in _scan_spans(rx, text, cap)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _compile_lowered(lowerable: tuple[str, ...], low_flags: int) -> tuple[re.Pattern, bool]:
+    """One alternation of lower-cased patterns, and whether it is in capture form.
+
+    When every match starts with one of a known set of characters (and none is empty), the
+    alternation runs in "capture form": ``[S](?<=(?=(ALT))[S])``. The regular-expression
+    engine then skips in C to the next character of S, and group 1 holds the alternation's
+    own match starting there; ``_scan_spans`` continues from its end, so the matches are the
+    ones ``finditer`` over ALT gives. When every pattern starts with \\b, ``(?<=\\b.)``
+    first drops positions inside words.
+    """
+    first = _first_class(list(lowerable), low_flags)
+    alternation = "|".join(f"(?:{p})" for p in lowerable)
+    if first is not None:
+        at_word = all(_starts_at_boundary(list(P.parse(p, low_flags))) for p in lowerable)
+        rx = re.compile(
+            first + (r"(?<=\b.)" if at_word else "") + f"(?<=(?=({alternation})){first})",
+            low_flags,
+        )
+        return rx, True
+    rx = re.compile(_prefilter(list(lowerable), low_flags) + "(?:" + alternation + ")", low_flags)
+    return rx, False
+
+
 class _Chunk:
     """A few patterns scanned as one alternation, behind one gate."""
 
-    __slots__ = ("gate", "lowered", "cased", "needs", "capture", "patterns")
+    __slots__ = (
+        "gate",
+        "lowered",
+        "cased",
+        "needs",
+        "capture",
+        "patterns",
+        "low_patterns",
+        "low_flags",
+        "subsets",
+    )
 
     def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
         # Every requirement of every pattern: the chunk is scanned only if some pattern has
@@ -441,22 +475,43 @@ class _Chunk:
         # end, so the matches are the ones ``finditer`` over ALT gives.
         # When every pattern starts with \b, ``(?<=\b.)`` first drops positions inside words.
         self.patterns = tuple(p for p, _ in items)
-        first = _first_class(lowerable, low_flags) if lowerable else None
-        self.capture = first is not None
-        alternation = "|".join(f"(?:{p})" for p in lowerable)
-        if not lowerable:
-            self.lowered = None
-        elif first is not None:
-            at_word = all(_starts_at_boundary(list(P.parse(p, low_flags))) for p in lowerable)
-            self.lowered = re.compile(
-                first + (r"(?<=\b.)" if at_word else "") + f"(?<=(?=({alternation})){first})",
-                low_flags,
-            )
-        else:
-            self.lowered = re.compile(
-                _prefilter(lowerable, low_flags) + "(?:" + alternation + ")", low_flags
-            )
+        self.lowered, self.capture = (
+            _compile_lowered(tuple(lowerable), low_flags) if lowerable else (None, False)
+        )
         self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
+        # A pattern whose required words are missing cannot match anywhere in the text, so
+        # leaving it out of the alternation changes no match: when only one pattern of an
+        # all-lower-cased chunk can match, that pattern alone is scanned.
+        self.low_patterns = tuple(lowerable) if not cased and self.needs is not None else None
+        self.low_flags = low_flags
+        self.subsets: dict[int, tuple[re.Pattern, bool]] = {}
+
+    def pick(self, keys: frozenset[str]) -> tuple[re.Pattern, bool] | None:
+        """The lower-cased alternation to scan for a text with ``keys`` (None: nothing can
+        match), with whether it is in capture form."""
+        patterns = self.low_patterns
+        if patterns is None:
+            return (self.lowered, self.capture) if self.could_match(keys) else None
+        mask = 0
+        bit = 1
+        for reqs in self.needs:  # type: ignore[union-attr]
+            for r in reqs:
+                if r.isdisjoint(keys):
+                    break
+            else:
+                mask |= bit
+            bit <<= 1
+        if not mask:
+            return None
+        if mask & (mask - 1):
+            # Several patterns: the whole chunk (compiling every subset would cost more
+            # than it saves).
+            return self.lowered, self.capture  # type: ignore[return-value]
+        found = self.subsets.get(mask)
+        if found is None:
+            chosen = tuple(p for i, p in enumerate(patterns) if mask >> i & 1)
+            found = self.subsets[mask] = _compile_lowered(chosen, self.low_flags)
+        return found
 
     def could_match(self, keys: frozenset[str]) -> bool:
         """Whether some pattern of the chunk has every word it needs in ``keys``."""
@@ -526,11 +581,10 @@ class PatternGroup:
             opened = index._open
             if opened is None or index._open_count != _GROUP_COUNT:
                 opened = index.open_groups
-            return (
-                self.id in opened
-                and fast.could_match(index.keys)
-                and fast.lowered.search(index.lower) is not None
-            )
+            if self.id not in opened:
+                return False
+            picked = fast.pick(index.keys)
+            return picked is not None and picked[0].search(index.lower) is not None
         for c in self._open(index):
             if c.lowered is not None and c.lowered.search(index.lower):
                 return True
@@ -552,21 +606,24 @@ class PatternGroup:
             opened = index._open
             if opened is None or index._open_count != _GROUP_COUNT:
                 opened = index.open_groups
-            if self.id not in opened or not fast.could_match(index.keys):
+            if self.id not in opened:
                 return []
-            if fast.capture:
-                return _scan_spans(fast.lowered, index.lower)
-            return [m.span() for m in fast.lowered.finditer(index.lower) if m.end() > m.start()]
+            picked = fast.pick(index.keys)
+            if picked is None:
+                return []
+            rx, capture = picked
+            if capture:
+                return _scan_spans(rx, index.lower)
+            return [m.span() for m in rx.finditer(index.lower) if m.end() > m.start()]
         found: list[tuple[int, int]] = []
         parts = 0
         for c in self._open(index):
             if c.lowered is not None:
-                if c.capture:
-                    found.extend(_scan_spans(c.lowered, index.lower))
+                rx, capture = c.pick(index.keys) or (c.lowered, c.capture)
+                if capture:
+                    found.extend(_scan_spans(rx, index.lower))
                 else:
-                    found.extend(
-                        m.span() for m in c.lowered.finditer(index.lower) if m.end() > m.start()
-                    )
+                    found.extend(m.span() for m in rx.finditer(index.lower) if m.end() > m.start())
                 parts += 1
             if c.cased is not None:
                 found.extend(m.span() for m in c.cased.finditer(text) if m.end() > m.start())
@@ -578,12 +635,16 @@ class PatternGroup:
         fast = self._fast
         if fast is None:
             return min(cap, len(self.spans(text, index)))
-        if self.id not in index.open_groups or not fast.could_match(index.keys):
+        if self.id not in index.open_groups:
             return 0
-        if fast.capture:
-            return len(_scan_spans(fast.lowered, index.lower, cap))
+        picked = fast.pick(index.keys)
+        if picked is None:
+            return 0
+        rx, capture = picked
+        if capture:
+            return len(_scan_spans(rx, index.lower, cap))
         n = 0
-        for m in fast.lowered.finditer(index.lower):
+        for m in rx.finditer(index.lower):
             if m.end() > m.start():
                 n += 1
                 if n >= cap:
