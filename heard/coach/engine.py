@@ -615,11 +615,27 @@ class PatternGroup:
             if capture:
                 return _scan_spans(rx, index.lower)
             return [m.span() for m in rx.finditer(index.lower) if m.end() > m.start()]
+        opened = index._open
+        if opened is None or index._open_count != _GROUP_COUNT:
+            opened = index.open_groups
+        if self.id not in opened:
+            return []
+        keys = index.keys
         found: list[tuple[int, int]] = []
         parts = 0
-        for c in self._open(index):
-            if c.lowered is not None:
-                rx, capture = c.pick(index.keys) or (c.lowered, c.capture)
+        for c in self.chunks:
+            if c.gate is not None and c.gate.isdisjoint(keys):
+                continue
+            if c.cased is None:
+                picked = c.pick(keys)  # None when no pattern of the chunk can match
+                if picked is None:
+                    continue
+                rx, capture = picked
+            elif c.could_match(keys):
+                rx, capture = c.lowered, c.capture
+            else:
+                continue
+            if rx is not None:
                 if capture:
                     found.extend(_scan_spans(rx, index.lower))
                 else:

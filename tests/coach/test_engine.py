@@ -151,3 +151,16 @@ def _source(scanner) -> str:
     if not scanner.capture:
         return p
     return p[p.index("(?<=(?=(") + len("(?<=(?=(") : p.rindex("))")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["STOP", "NOW", "OK", "ID", "!!", "!!!", "A", "B,"]),
+                max_size=20).map(" ".join))  # fmt: skip
+def test_shouting_pre_check_changes_nothing(text: str) -> None:
+    from heard.coach.pitfalls import _SHOUT, _shouting
+
+    expected = [s.start for s in _shouting(text)]
+    plain = [m.start() for m in _SHOUT.finditer(text)]
+    assert set(expected) <= set(plain)
+    if "!!" not in text and not re.search("[A-Z]{2}", text):
+        assert plain == []
