@@ -218,6 +218,7 @@ def lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+_PUNCTUATION_RE = re.compile("[" + re.escape("".join(sorted(PUNCTUATION_KEYS))) + "]")
 _GROUP_BY_KEY: dict[str, list[int]] = {}  # word key -> ids of groups that key may open
 _GROUP_ALWAYS: set[int] = set()  # ids of groups with a pattern that cannot be gated
 _GROUP_COUNT = 0
@@ -244,7 +245,7 @@ class TextIndex:
     def __init__(self, folded: str) -> None:
         self.lower = low = lower_same_length(folded)
         keys = set(_KEY_RE.findall(low))
-        keys.update(ch for ch in PUNCTUATION_KEYS if ch in low)
+        keys.update(_PUNCTUATION_RE.findall(low))
         self.keys = frozenset(keys)
         self._open: set[int] | None = None
         self._open_count = 0
@@ -257,10 +258,8 @@ class TextIndex:
         if self._open is None or self._open_count != _GROUP_COUNT:
             opened = set(_GROUP_ALWAYS)
             by_key = _GROUP_BY_KEY
-            for k in self.keys:
-                ids = by_key.get(k)
-                if ids is not None:
-                    opened.update(ids)
+            for k in by_key.keys() & self.keys:  # only the words some gate asks for
+                opened.update(by_key[k])
             self._open = opened
             self._open_count = _GROUP_COUNT
         return self._open
