@@ -91,7 +91,10 @@ def _seconds(t: Any) -> float | None:
 
 def _questions(text: str) -> list[bool]:
     """For each question in ``text``: True when open."""
-    folded = fold(text[:MAX_CHARS])
+    text = text[:MAX_CHARS]
+    if "?" not in text:  # folding keeps "?" where it is: no question mark, no question
+        return []
+    folded = fold(text)
     return [bool(_OPEN.match(folded[start:end])) for start, end in questions(folded)]
 
 

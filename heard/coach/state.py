@@ -23,6 +23,7 @@ from .types import OtherState, Span
 
 LEAD = {"upset": "emotional", "confused": "cognitive", "stuck": "behavioural"}
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 _STUCK = Scanner(
     r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
     r"keeps?|again|stuck|blocked|no way to|unable)\b",
@@ -113,7 +114,9 @@ def _intensity(text: str, folded: str, low: str, emotion_count: int) -> float:
         score += 0.25 + 0.1 * min(3, emotion_count - 1)
     score += 0.08 * len(intensifiers.spans(folded, low, 3))
     score += 0.05 * min(4, text.count("!"))
-    if len(_CAPS.findall(text)) >= 1 and not text.isupper() or text.isupper() and len(text) > 8:
+    # _CAPS needs three capitals in a row: _THREE_CAPITALS (a class prefix, so fast) first.
+    capitals = _THREE_CAPITALS.search(text) is not None and _CAPS.search(text) is not None
+    if capitals and not text.isupper() or text.isupper() and len(text) > 8:
         score += 0.15
     if profanity.search(folded, low):
         score += 0.2
