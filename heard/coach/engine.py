@@ -350,6 +350,15 @@ def _starts_at_boundary(seq: list) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
+def _pattern_facts(pattern: str, flags: int) -> tuple[frozenset[str] | None, bool]:
+    """(first characters of a match, or None when unknown or the pattern can match empty;
+    whether every match starts with \\b), parsed once per pattern."""
+    seq = P.parse(pattern, flags)
+    first = None if seq.getwidth()[0] == 0 else first_chars(list(seq)) or None
+    return first, _starts_at_boundary(list(seq))
+
+
 def _first_class(patterns: list[str], flags: int) -> str | None:
     """A character class of every character a match of any pattern can start with, or None.
 
@@ -357,11 +366,8 @@ def _first_class(patterns: list[str], flags: int) -> str | None:
     """
     chars: set[str] = set()
     for p in patterns:
-        seq = P.parse(p, flags)
-        if seq.getwidth()[0] == 0:
-            return None
-        sub = first_chars(list(seq))
-        if not sub:
+        sub = _pattern_facts(p, flags)[0]
+        if sub is None:
             return None
         chars |= sub
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
@@ -422,7 +428,7 @@ def _compile_lowered(lowerable: tuple[str, ...], low_flags: int) -> tuple[re.Pat
     first = _first_class(list(lowerable), low_flags)
     alternation = "|".join(f"(?:{p})" for p in lowerable)
     if first is not None:
-        at_word = all(_starts_at_boundary(list(P.parse(p, low_flags))) for p in lowerable)
+        at_word = all(_pattern_facts(p, low_flags)[1] for p in lowerable)
         rx = re.compile(
             first + (r"(?<=\b.)" if at_word else "") + f"(?<=(?=({alternation})){first})",
             low_flags,
@@ -491,13 +497,11 @@ class _Chunk:
         patterns = self.low_patterns
         if patterns is None:
             return (self.lowered, self.capture) if self.could_match(keys) else None
+        isdisjoint = keys.isdisjoint
         mask = 0
         bit = 1
         for reqs in self.needs:  # type: ignore[union-attr]
-            for r in reqs:
-                if r.isdisjoint(keys):
-                    break
-            else:
+            if not any(map(isdisjoint, reqs)):  # every requirement has a word in the text
                 mask |= bit
             bit <<= 1
         if not mask:
@@ -517,11 +521,9 @@ class _Chunk:
         needs = self.needs
         if needs is None:
             return True
+        isdisjoint = keys.isdisjoint
         for reqs in needs:
-            for r in reqs:
-                if r.isdisjoint(keys):
-                    break
-            else:
+            if not any(map(isdisjoint, reqs)):
                 return True
         return False
 
