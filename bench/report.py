@@ -12,13 +12,17 @@ from bench._common import REPO, RESULTS
 TASKS = ("emotional_reactions", "interpretations", "explorations")
 COMMANDS = """\
 ```sh
-# the learned heads (train files only; the model stays outside the repository)
-.venv/bin/heard coach train --data ../shared/data --out /tmp/heard-model
-# or: .venv/bin/python -m heard.coach.train --data ../shared/data --out /tmp/heard-model
-.venv/bin/python -m bench.epitome --model /tmp/heard-model   # without --model it trains first
-.venv/bin/python -m bench.esconv  --model /tmp/heard-model
-.venv/bin/python -m bench.speed   --model /tmp/heard-model
-.venv/bin/python -m bench.report                             # rewrites this file
+# the learned heads (train files only; the model is written outside the repository)
+.venv/bin/python -m heard.coach.train --data /work/shared/data --out /tmp/models/f2
+.venv/bin/python -m bench.epitome --model /tmp/models/f2   # without --model it trains first
+.venv/bin/python -m bench.esconv  --model /tmp/models/f2
+# variant without the lexical engine's findings (results/*_no_lexical.json, speed.json):
+.venv/bin/python -m heard.coach.train --data /work/shared/data --out /tmp/models/f1 \\
+    --no-lexical --strategy-max-turns 100000
+.venv/bin/python -m bench.epitome --model /tmp/models/f1
+.venv/bin/python -m bench.esconv  --model /tmp/models/f1
+.venv/bin/python -m bench.speed   --model /tmp/models/f1
+.venv/bin/python -m bench.report                           # rewrites this file
 ```"""
 
 
@@ -73,6 +77,28 @@ def render() -> str:
                 f"{'yes' if tr[t]['macro_f1'] >= pub else 'no'} |"
             )
         out.append("")
+        secs = tr.get("model", {}).get("trained")
+        if secs:
+            out += [
+                f"Training time of these heads: {secs / 60:.1f} min on 2 cores shared with other "
+                "jobs (load average 4-9 during the run); the budget is 15 min.",
+                "",
+            ]
+        var = _load("epitome_no_lexical")
+        if var:
+            vt = var["systems"]["trained"]
+            cells = " | ".join(
+                f"{t.replace('_', ' ')} {vt[t]['accuracy']:.3f} / {vt[t]['macro_f1']:.3f}"
+                for t in TASKS
+            )
+            vsecs = vt.get("model", {}).get("trained")
+            out += [
+                "Variant without the lexical engine's findings as features "
+                f"(`epitome_no_lexical.json`, trained in {vsecs / 60:.1f} min): {cells}. "
+                "Cross-validation on train preferred the variant with them, so that is the "
+                "configuration shipped as the default.",
+                "",
+            ]
     if es:
         st = es.get("strategy", {})
         corr = es.get("empathy_correlation", {})
