@@ -43,6 +43,7 @@ LEVELS = 3  # 0 none, 1 weak, 2 strong
 FORMAT_VERSION = 1
 DEFAULT_THREADS = 2
 DEFAULT_BATCH = 64
+SCORE_CHUNK = 1024  # texts per feature matrix in CoachModel.scores
 
 _INSTALL_HINT = (
     "the coach's semantic path needs the optional extra: pip install 'heard[semantic]' "
@@ -644,6 +645,18 @@ class CoachModel:
         import numpy as np
 
         texts = [t or "" for t in texts]
+        if len(texts) > SCORE_CHUNK:
+            # Feature matrices grow with the batch: work in slices to bound peak memory.
+            parts = [
+                self.scores(
+                    texts[i : i + SCORE_CHUNK],
+                    None if contexts is None else contexts[i : i + SCORE_CHUNK],
+                    names=names,
+                    batch_size=batch_size,
+                )
+                for i in range(0, len(texts), SCORE_CHUNK)
+            ]
+            return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         if self.kind == "features":
             dense = self.featurizer.dense(
                 self.tokenizer, self.encoder, texts, contexts, batch_size=batch_size

@@ -145,3 +145,14 @@ def test_quantized_model_agrees_mostly(base_model):
     sims = q.embed(texts) @ full.T
     assert (sims.argmax(axis=1) == np.arange(len(texts))).all()
     assert (np.diag(sims) > 0.75).all()
+
+
+@pytest.mark.semantic
+def test_scoring_in_slices_gives_the_same_answers(base_model, monkeypatch):
+    import heard.coach.semantic as semantic
+
+    pairs = [("I lost my job.", f"That sounds hard ({i}). What happened?") for i in range(5)]
+    whole = base_model.epitome_levels(pairs)
+    monkeypatch.setattr(semantic, "SCORE_CHUNK", 2)
+    assert base_model.epitome_levels(pairs) == whole
+    assert len(base_model.analyze_batch([p[1] for p in pairs])) == 5
