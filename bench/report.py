@@ -149,6 +149,11 @@ def render() -> str:
             "",
             f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB).",
             "",
+            "This run used the variant without lexical features (`/tmp/models/f1`) while up to",
+            "three other benchmark processes shared the same two cores, so the rates are",
+            "pessimistic; the peak was measured before `CoachModel.scores` worked in slices of",
+            "1024 texts. A clean re-run on an idle machine is still to do.",
+            "",
         ]
     return "\n".join(out)
 
