@@ -20,17 +20,8 @@ import time
 from pathlib import Path
 
 from bench._common import data_dir, lexical_engine, ratio, write_result
+from heard.coach.epitome import STRATEGIES
 
-STRATEGIES = (
-    "Question",
-    "Restatement or Paraphrasing",
-    "Reflection of feelings",
-    "Self-disclosure",
-    "Affirmation and Reassurance",
-    "Providing Suggestions",
-    "Information",
-    "Others",
-)
 VADER_PUBLISHED = 0.15
 
 

@@ -28,17 +28,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-EPITOME_TASKS: tuple[str, ...] = ("emotional_reactions", "interpretations", "explorations")
-STRATEGIES: tuple[str, ...] = (
-    "Question",
-    "Restatement or Paraphrasing",
-    "Reflection of feelings",
-    "Self-disclosure",
-    "Affirmation and Reassurance",
-    "Providing Suggestions",
-    "Information",
-    "Others",
-)
+# The label sets are the coach's own, so the learned heads and the lexical engine agree.
+from heard.coach.epitome import MECHANISMS as EPITOME_TASKS
+from heard.coach.epitome import STRATEGIES
+
 LEVELS = 3  # 0 none, 1 weak, 2 strong
 FORMAT_VERSION = 1
 DEFAULT_THREADS = 2
