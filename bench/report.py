@@ -22,6 +22,7 @@ COMMANDS = """\
 .venv/bin/python -m bench.epitome --model /tmp/models/f1
 .venv/bin/python -m bench.esconv  --model /tmp/models/f1
 .venv/bin/python -m bench.speed   --model /tmp/models/f1
+.venv/bin/python bench/batch.py --no-profile               # heard score throughput
 .venv/bin/python -m bench.report                           # rewrites this file
 ```"""
 
@@ -133,7 +134,7 @@ def render() -> str:
         emb = sp.get("embedding_only", {})
         out += [
             f"## Speed (`bench/results/speed.json`, {sp['machine']['when']}, "
-            f"{sp['machine']['cpus']} CPUs shared with other work)",
+            f"{sp['machine']['cpus']} CPUs)",
             "",
             f"The same {sp['replies']} replies (mean {sp['mean_words']} words) through each path, "
             "one process.",
@@ -149,13 +150,44 @@ def render() -> str:
             "",
             f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB).",
             "",
-            "This run used the variant without lexical features (`/tmp/models/f1`) while up to",
-            "three other benchmark processes shared the same two cores, so the rates are",
-            "pessimistic; the peak was measured before `CoachModel.scores` worked in slices of",
-            "1024 texts. A clean re-run on an idle machine is still to do.",
+            f"Heads: {sem.get('model', 'n/a')} (the variant without lexical features, "
+            "`/tmp/models/f1`); quantized: "
+            f"{sem.get('quantized', False)}.",
             "",
         ]
+    out += _batch_section(_load("batch"))
     return "\n".join(out)
+
+
+def _batch_section(b: dict) -> list[str]:
+    if not b:
+        return []
+    w1, w2, mem, peer = b["workers_1"], b["workers_2"], b["memory"], b["vader_peer"]
+    target = b["targets"]
+    return [
+        f"## Batch QA: `heard score` (`bench/results/batch.json`, `{b['command']}`)",
+        "",
+        f"{b['input']['conversations']:,} synthetic conversations of "
+        f"{b['input']['turns_per_conversation']} turns ({b['input']['utterances']:,} utterances, "
+        f"{b['input']['generator']}); load average after the runs "
+        f"{b['machine'].get('load_average_1min_after_runs', 'n/a')} on {b['machine']['cpus']} CPUs.",
+        "",
+        "| measure | figure | target |",
+        "|---|---|---|",
+        f"| 1 worker | {w1['conversations_per_second']:.1f} conv/s | |",
+        f"| 2 workers | {w2['conversations_per_second']:.1f} conv/s | "
+        f"≥ {target['conversations_per_second_2_workers']:,.0f} "
+        f"({'met' if target['met_rate'] else 'not met'}) |",
+        f"| scaling efficiency 1 → 2 workers | {b['scaling_efficiency']:.2f} | "
+        f"≥ {target['scaling_efficiency']} ({'met' if target['met_efficiency'] else 'not met'}) |",
+        f"| peak RSS, {mem['small_conversations']:,} → {mem['large_conversations']:,} conversations "
+        f"| {mem['small_peak_rss_mib']:.0f} → {mem['large_peak_rss_mib']:.0f} MiB "
+        f"(×{mem['growth_for_10x_input']:.2f}) | flat |",
+        f"| VADER over the same utterances (peer, 1 core) | {peer['conversations_per_second']:.1f} "
+        f"conv/s | |",
+        f"| ratio heard (1 worker) / VADER | {b['peer_ratio_heard1_over_vader']:.3f} | |",
+        "",
+    ]
 
 
 def main() -> int:
