@@ -170,3 +170,53 @@ def test_a_situation_named_as_hard_is_labelled() -> None:
     result = analyze("Being charged twice when money is tight is stressful.")
     assert result.has("emotion_labelling")
     assert not analyze("The weather is terrible.").has("emotion_labelling")
+
+
+@pytest.mark.parametrize(
+    "reply,context,kind,label,evidence",
+    [
+        (
+            "I'm so sorry about your mother.",
+            "My mother passed away last week and I need to close her account.",
+            "move",
+            "acknowledging_impact",
+            ["I'm so sorry about your mother"],
+        ),
+        (
+            "Oh no, missing her birthday must have been really disappointing.",
+            "It didn't arrive for my daughter's birthday.",
+            "move",
+            "emotion_labelling",
+            ["must have been really disappointing"],
+        ),
+        (
+            "You must have done something wrong when you set it up.",
+            "It's not working at all.",
+            "pitfall",
+            "blame",
+            ["You must have done something wrong"],
+        ),
+        (
+            "Sorry for any inconvenience. Please restart the app.",
+            "I've lost a whole day's work because your app crashed AGAIN.",
+            "pitfall",
+            "premature_solution",
+            ["Please restart"],
+        ),
+    ],
+)
+def test_condolence_implied_feeling_guessed_blame_and_polite_fix(
+    reply, context, kind, label, evidence
+) -> None:
+    result = analyze(reply, context=context)
+    findings = result.moves if kind == "move" else result.pitfalls
+    found = {f.label: [s.text for s in f.spans] for f in findings}
+    assert found[label] == evidence
+
+
+def test_polite_fix_after_acknowledgement_is_not_premature() -> None:
+    result = analyze(
+        "I can hear how frustrating this is. Please restart the app and it should come back.",
+        context="I've lost a whole day's work because your app crashed AGAIN.",
+    )
+    assert "premature_solution" not in {f.label for f in result.pitfalls}
