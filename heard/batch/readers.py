@@ -301,9 +301,10 @@ def detect_layout(path: Path) -> str:
 MAX_PROBE_BYTES = 1024 * 1024
 
 
-def read_conversation_jsonl(
+def _nonblank_lines(
     path: Path, source: str, limits: Limits
-) -> Iterator[Record | BadRecord]:
+) -> Iterator[tuple[int, bytes] | BadRecord]:
+    """(line number, bytes) for each non-blank line; a BadRecord for an unreadable one."""
     for number, line in _iter_lines(path, limits.max_record_bytes):
         if line is None:
             yield BadRecord(source, number, _too_long(limits))
@@ -313,6 +314,17 @@ def read_conversation_jsonl(
             continue
         if not line.strip():
             continue
+        yield number, line
+
+
+def read_conversation_jsonl(
+    path: Path, source: str, limits: Limits
+) -> Iterator[Record | BadRecord]:
+    for item in _nonblank_lines(path, source, limits):
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        number, line = item
         yield parse_conversation(line, source, number, limits)
 
 
@@ -424,15 +436,11 @@ def _jsonl_rows(
     path: Path, source: str, columns: Columns, limits: Limits
 ) -> Iterator[_Row | BadRecord]:
     mapping: dict[str, str | None] | None = None
-    for number, line in _iter_lines(path, limits.max_record_bytes):
-        if line is None:
-            yield BadRecord(source, number, _too_long(limits))
+    for item in _nonblank_lines(path, source, limits):
+        if isinstance(item, BadRecord):
+            yield item
             continue
-        if isinstance(line, _Unreadable):
-            yield BadRecord(source, number, line.reason)
-            continue
-        if not line.strip():
-            continue
+        number, line = item
         try:
             data = json.loads(line)
         except ValueError as exc:
