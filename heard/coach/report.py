@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from .suggestions import NEED_TEXT, SEEM
 from .types import Analysis
 
 
@@ -39,8 +40,9 @@ def print_report(
     if result.state:
         s = result.state
         console.print(
-            f"[bold]They seem[/] {s.emotion} (intensity {s.intensity:.2f}), need: {s.need} "
-            f"-> lead with the [bold]{s.lead}[/] dimension"
+            f"[bold]They seem[/] {SEEM.get(s.emotion, s.emotion)} "
+            f"(intensity {s.intensity:.2f}) and need {NEED_TEXT.get(s.need, s.need)}: "
+            f"lead with the [bold]{s.lead}[/] dimension"
         )
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("")

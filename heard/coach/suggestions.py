@@ -59,6 +59,13 @@ SEEM = {
     "neutral": "calm",
 }
 
+# What each need asks of the reply, in words for people.
+NEED_TEXT = {
+    "upset": "emotional resonance (they are upset)",
+    "confused": "understanding and information (they are confused)",
+    "stuck": "practical help (they are stuck)",
+}
+
 
 @cache
 def _bank() -> tuple[dict, ...]:

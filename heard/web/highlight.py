@@ -15,12 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from heard.coach import analyze
+from heard.coach.suggestions import NEED_TEXT
 
-NEEDS = {
-    "upset": "emotional resonance (they are upset)",
-    "confused": "understanding and information (they are confused)",
-    "stuck": "practical help (they are stuck)",
-}
 FRAMEWORK_NAMES = {"NURSE": "NURSE", "LAST": "L.A.S.T.", "NVC": "NVC", "dimensions": "Dimensions"}
 
 
@@ -72,7 +68,7 @@ def highlighted_analysis(reply: str, context: str | None) -> dict:
         state = {
             "emotion": result.state.emotion,
             "intensity_pct": round(result.state.intensity * 100),
-            "need_text": NEEDS.get(result.state.need, result.state.need),
+            "need_text": NEED_TEXT.get(result.state.need, result.state.need),
             "lead": result.state.lead,
         }
     return {

@@ -20,6 +20,16 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Try" in out
 
 
+def test_report_describes_their_state_in_plain_words(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per sentence, whatever the terminal
+    assert main(["Okay.", "--context", "I am furious, this is ridiculous!"]) == 0
+    out = capsys.readouterr().out
+    assert "They seem angry (intensity" in out
+    assert "need emotional resonance (they are upset): lead with the emotional dimension" in out
+
+
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["That sounds maddening. What happened?", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
