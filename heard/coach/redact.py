@@ -101,6 +101,40 @@ _SPACE_CAPITAL = re.compile(r"\s[A-Z]")  # a name after a cue or honorific follo
 _SIGNOFF_START = re.compile(
     r"(?im)^(?:thank|cheers|regards|best|kind|many|sincerely|yours|warmly|love|br)"
 )
+# Every _HONORIFIC match starts with one of these (case-sensitive, as the pattern is).
+_HONORIFIC_WORD = re.compile(r"Mr|Ms|Mx|Miss|Madam|Dr|Prof|Sir|Dame")
+# IBANs and postcodes have a capital letter right before a digit.
+_CAPITAL_DIGIT = re.compile(r"[A-Z]\d")
+# A street address has a digit, then a capitalised word after a space.
+_NUMBER_WORD = re.compile(r"\d[A-Za-z]?,? [A-Z]")
+# Words one of which every _ACCOUNT match holds (lower-cased, in an ASCII text).
+_ACCOUNT_WORDS = (
+    "account", "acct", "a/c", "sort code", "routing", "policy", "customer", "member", "ref",
+    "order", "booking", "ticket", "case", "invoice",
+)  # fmt: skip
+
+
+def _may_have_name_cue(text: str) -> bool:
+    """False only when no _NAME_CUE cue ("my name is", "I'm", "this is"...) is in text."""
+    low = text.lower()  # the cue's letters lower-case one by one, so a cue stays a substring
+    return (
+        "name" in low  # my name is, my name's, name:
+        or "i'm" in low
+        or "i\u2019m" in low
+        or "i am" in low
+        or "this is" in low
+        or "it's" in low
+        or "call me" in low
+        or "speaking with" in low
+        or "spoke " in low
+    )
+
+
+def _may_have_account(text: str) -> bool:
+    if not text.isascii():  # (?i) also matches e.g. "\u017f" for "s": let the pattern decide
+        return True
+    low = text.lower()
+    return any(word in low for word in _ACCOUNT_WORDS)
 
 
 def _candidates(text: str) -> list[tuple[int, int, str, int]]:
@@ -110,11 +144,19 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         for m in _EMAIL.finditer(text):
             out.append((m.start(), m.end(), "email", 0))
     if _DIGIT.search(text) is not None:
-        _numbers(text, out)
+        _numbers(text, out, gated=True)
     names = []
-    if _SPACE_CAPITAL.search(text) is not None:
-        names += [_NAME_CUE, _HONORIFIC]
-    if _SIGNOFF_START.search(text) is not None:
+    cue = _may_have_name_cue(text)
+    honorific = _HONORIFIC_WORD.search(text) is not None
+    if (cue or honorific) and _SPACE_CAPITAL.search(text) is not None:
+        if cue:
+            names.append(_NAME_CUE)
+        if honorific:
+            names.append(_HONORIFIC)
+    # A line starts at the beginning of the text or after "\n" (the only line break of ^).
+    if _SIGNOFF_START.match(text) is not None or (
+        "\n" in text and _SIGNOFF_START.search(text) is not None
+    ):
         names.append(_SIGNOFF)
     for rx in names:
         for m in rx.finditer(text):
@@ -133,25 +175,37 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
     return out
 
 
-def _numbers(text: str, out: list[tuple[int, int, str, int]]) -> None:
-    """Candidates that contain a digit: IBANs, cards, accounts, addresses, phone numbers."""
-    for m in _IBAN.finditer(text):
-        if iban_valid(m.group()):
-            out.append((m.start(), m.end(), "iban", 1))
-    for m in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and luhn_valid(digits):
-            out.append((m.start(), m.end(), "card", 1))
-    for m in _ACCOUNT.finditer(text):
-        out.append((m.start(1), m.end(1), "account", 2))
-    for m in _STREET.finditer(text):
-        out.append((m.start(), m.end(), "address", 3))
-    for m in _POSTCODE.finditer(text):
-        out.append((m.start(), m.end(), "address", 4))
-    for m in _PHONE.finditer(text):
-        digits = sum(c.isdigit() for c in m.group())
-        if 7 <= digits <= 15 and not _DATE.fullmatch(m.group()):
-            out.append((m.start(), m.end(), "phone", 5))
+def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
+    """Candidates that contain a digit: IBANs, cards, accounts, addresses, phone numbers.
+
+    With ``gated``, patterns whose matches need something the text lacks are skipped (the
+    same candidates come out): a card has 13 digits or more, a phone number 7 or more.
+    """
+    digits = len(_DIGIT.findall(text)) if gated else 99
+    capital_digit = not gated or _CAPITAL_DIGIT.search(text) is not None
+    if capital_digit:
+        for m in _IBAN.finditer(text):
+            if iban_valid(m.group()):
+                out.append((m.start(), m.end(), "iban", 1))
+    if digits >= 13:
+        for m in _CARD.finditer(text):
+            digits_found = re.sub(r"\D", "", m.group())
+            if 13 <= len(digits_found) <= 19 and luhn_valid(digits_found):
+                out.append((m.start(), m.end(), "card", 1))
+    if digits >= 2 and (not gated or _may_have_account(text)):
+        for m in _ACCOUNT.finditer(text):
+            out.append((m.start(1), m.end(1), "account", 2))
+    if not gated or _NUMBER_WORD.search(text) is not None:
+        for m in _STREET.finditer(text):
+            out.append((m.start(), m.end(), "address", 3))
+    if capital_digit:
+        for m in _POSTCODE.finditer(text):
+            out.append((m.start(), m.end(), "address", 4))
+    if digits >= 7:
+        for m in _PHONE.finditer(text):
+            found = sum(c.isdigit() for c in m.group())
+            if 7 <= found <= 15 and not _DATE.fullmatch(m.group()):
+                out.append((m.start(), m.end(), "phone", 5))
 
 
 def redact(text: str) -> Redaction:
