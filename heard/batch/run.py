@@ -39,7 +39,7 @@ from typing import Any
 from heard.batch.engines import make_engine
 from heard.batch.readers import Columns, InputPlan, plan_input, read_plan
 from heard.batch.records import BadRecord, Limits, Record
-from heard.batch.scoring import ScoreOptions
+from heard.batch.scoring import ScoreOptions, error_line
 from heard.qa.rubric import DEFAULT_RUBRIC_PATH, load_rubric
 
 RESULTS = "conversations.jsonl"
@@ -270,12 +270,12 @@ class _Interrupted(Exception):
     pass
 
 
-def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[str, str]]:
+def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[str, bytes]]:
     """Score records one at a time on a fresh pool; a record that kills its worker again
     becomes an error line. If a known-good conversation cannot be scored either, the
     problem is the machine, not the data: stop (the run resumes later) rather than
     mislabelling good records as bad."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, bytes]] = []
     for record in records:
         try:
             out.extend(engine.submit([record]).result())
@@ -291,7 +291,7 @@ def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[st
                 "analysis failed: the worker process died on this conversation",
             ).to_dict()
             data["conversation_id"] = redactor.name(record.conversation_id)
-            out.append(("error", json.dumps(data, ensure_ascii=False)))
+            out.append(("error", error_line(data)))
     return out
 
 
@@ -361,7 +361,7 @@ def _run_locked(config: RunConfig) -> RunResult:
         committed_chunks = 0
         last_commit = time.monotonic()
 
-        def commit(chunk: list[Record | BadRecord], outcome: list[tuple[str, str]]) -> None:
+        def commit(chunk: list[Record | BadRecord], outcome: list[tuple[str, bytes]]) -> None:
             nonlocal scored, errors, committed_chunks, last_commit
             results_iter = iter(outcome)
             ok = bad = 0
@@ -369,12 +369,12 @@ def _run_locked(config: RunConfig) -> RunResult:
                 if isinstance(unit, BadRecord):
                     data = unit.to_dict()
                     data["conversation_id"] = redactor.name(unit.conversation_id)
-                    errors_file.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
+                    errors_file.write(error_line(data) + b"\n")
                     bad += 1
                     continue
                 status, line = next(results_iter)
                 target = results_file if status == "ok" else errors_file
-                target.write(line.encode("utf-8") + b"\n")
+                target.write(line + b"\n")
                 if status == "ok":
                     ok += 1
                 else:
@@ -401,7 +401,7 @@ def _run_locked(config: RunConfig) -> RunResult:
             ):
                 raise _Interrupted
 
-        def outcome_of(chunk: list[Record | BadRecord], submitted: Any) -> list[tuple[str, str]]:
+        def outcome_of(chunk: list[Record | BadRecord], submitted: Any) -> list[tuple[str, bytes]]:
             future, generation = submitted
             if future is None:
                 return []
