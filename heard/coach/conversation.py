@@ -89,12 +89,23 @@ def _seconds(t: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _questions(text: str) -> list[bool]:
-    """For each question in ``text``: True when open."""
-    text = text[:MAX_CHARS]
-    if "?" not in text:  # folding keeps "?" where it is: no question mark, no question
+def _fold(text: str) -> str:
+    """``fold(text)``; an ASCII text has nothing to fold (and most turns are ASCII)."""
+    return text if text.isascii() else fold(text)
+
+
+def _lower(folded: str) -> str:
+    """``lower_same_length(folded)``; lower-casing ASCII never changes a length."""
+    return folded.lower() if folded.isascii() else lower_same_length(folded)
+
+
+def _questions(text: str, folded: str | None = None) -> list[bool]:
+    """For each question in ``text``: True when open (``folded``: ``fold`` of its first
+    MAX_CHARS characters, when already at hand)."""
+    if "?" not in text[:MAX_CHARS]:  # folding keeps "?" where it is: no "?", no question
         return []
-    folded = fold(text)
+    if folded is None:
+        folded = _fold(text[:MAX_CHARS])
     return [bool(_OPEN.match(folded[start:end])) for start, end in questions(folded)]
 
 
@@ -144,8 +155,14 @@ def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]
         else:
             contexts[ta.index] = last
     pairs = [(contexts[ta.index][:MAX_CHARS], ta.turn.text[:MAX_CHARS]) for ta in agent]
-    levels = model.epitome_levels(pairs)
-    strategies = model.strategies([p[1] for p in pairs])
+    batch = getattr(model, "analyze_batch", None)
+    if callable(batch):  # one encoder pass per turn gives the levels and the strategy
+        both = batch([p[1] for p in pairs], [p[0] for p in pairs])
+        levels = [b["epitome"] for b in both]
+        strategies = [b["strategy"] for b in both]
+    else:
+        levels = model.epitome_levels(pairs)
+        strategies = model.strategies([p[1] for p in pairs])
     by_index = {}
     for ta, lv, st in zip(agent, levels, strategies, strict=True):
         new = replace(ta.analysis, epitome={k: int(v) for k, v in dict(lv).items()}, strategy=st)
@@ -161,12 +178,14 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
     share = {s: (w / total if total else 0.0) for s, w in words.items()}
     equity = _equity(list(share.values()))
 
+    # Each turn folded and lower-cased once, for questions, escalations and transfers.
+    folded_turns = [_fold(ta.turn.text[:MAX_CHARS]) for ta in analysed]
     open_q = closed_q = stacked = 0
     first_kind: bool | None = None
-    for ta in analysed:
+    for ta, folded in zip(analysed, folded_turns, strict=True):
         if ta.turn.role != "agent":
             continue
-        qs = _questions(ta.turn.text)
+        qs = _questions(ta.turn.text, folded)
         if qs and first_kind is None:
             first_kind = qs[0]
         open_q += sum(qs)
@@ -194,18 +213,22 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
 
     pauses: list[float] = []
     for i, ta in enumerate(analysed[:-1]):
-        if ta.turn.role == "customer" and ta.turn.t is not None and detect_disclosure(ta.turn.text):
-            nxt = analysed[i + 1].turn.t
-            if nxt is not None:
-                pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
+        nxt = analysed[i + 1].turn.t
+        # The times first: a disclosure without both of them has no pause to measure.
+        if (
+            ta.turn.role == "customer"
+            and ta.turn.t is not None
+            and nxt is not None
+            and detect_disclosure(ta.turn.text)
+        ):
+            pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
 
     trajectory = tuple(
         round(tones.get(ta.index, 0.0), 3) for ta in analysed if ta.turn.role == "customer"
     )
     escalations = transfers = 0
-    for ta in analysed:
-        folded = fold(ta.turn.text[:MAX_CHARS])
-        low = lower_same_length(folded)
+    for ta, folded in zip(analysed, folded_turns, strict=True):
+        low = _lower(folded)
         escalations += _ESCALATION.search(folded, low)
         if ta.turn.role == "agent":
             transfers += _TRANSFER.search(folded, low)

@@ -156,3 +156,37 @@ def test_model_predictions_replace_the_lexical_ones() -> None:
     assert agent.epitome == {"emotional_reactions": 2, "interpretations": 1, "explorations": 0}
     assert agent.strategy == "Reflection of feelings"
     assert Fake.calls == 1  # one batched call for the whole conversation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ASCII, I WANT to Speak To A Manager?",
+        "I’m done. I want to speak to a manager!",  # a typographic apostrophe: folded
+        "\u0130stanbul \u212aelvin \u017fo? I'd like to e\u017fcalate",  # lower-cases to ASCII
+        "Stra\u00dfe \u0130I\u0307 ?",  # lower case longer than the character: kept
+        "",
+    ],
+)
+def test_turns_are_folded_and_lower_cased_as_the_coach_does(text: str) -> None:
+    from heard.coach.conversation import _fold, _lower
+    from heard.coach.engine import lower_same_length
+    from heard.coach.lexicon import fold
+
+    assert _fold(text) == fold(text)
+    assert _lower(_fold(text)) == lower_same_length(fold(text))
+
+
+def test_escalations_in_non_ascii_turns_are_counted() -> None:
+    ca = analyze_conversation(
+        [
+            {"role": "customer", "text": "I’m done, I want to speak to a manager!"},
+            {"role": "agent", "text": "I’m transferring you to my supervisor now."},
+            {
+                "role": "customer",
+                "text": "Fine, I\u2019ll e\u017fcalate this as a formal complaint.",
+            },
+        ]
+    )
+    assert ca.metrics.escalations == 2
+    assert ca.metrics.transfers == 1
