@@ -23,6 +23,8 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from re import _constants as _C  # type: ignore[attr-defined]
+from re import _parser as _P  # type: ignore[attr-defined]
 from typing import Any
 
 DEFAULT_RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
@@ -64,6 +66,9 @@ class Rule:
     per_occurrence: bool = False
     cap: int = 1
     name: str = ""  # a readable description, shown in the evidence instead of the rule
+    # Lower-case strings one of which every match holds (see ``required_strings``): a turn
+    # in ASCII holding none of them is not scanned. None: no such strings are known.
+    needs: frozenset[str] | None = None
 
     def describe(self) -> str:
         if self.name:
@@ -189,6 +194,63 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT))
+
+
+def _needs(seq: Any) -> list[frozenset[str]]:
+    """Sets of lower-cased strings; every match of ``seq`` holds one string of each set."""
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in seq:
+        if op is _C.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if run:  # a run of literal characters ends: the match holds it as it is
+            found.append(frozenset(["".join(run)]))
+            run = []
+        if op is _C.SUBPATTERN:
+            found.extend(_needs(av[-1]))
+        elif op is _C.BRANCH:
+            best = [_best(_needs(alternative)) for alternative in av[1]]
+            if all(b is not None for b in best):
+                found.append(frozenset().union(*best))  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            found.extend(_needs(av[2]))
+        # Anything else (a class, \s, \b, an optional part…) requires no fixed string.
+    if run:
+        found.append(frozenset(["".join(run)]))
+    return found
+
+
+def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective set: its shortest string longest, then the fewest strings."""
+    if not sets:
+        return None
+    return max(sets, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+def required_strings(patterns: list[str] | tuple[str, ...]) -> frozenset[str] | None:
+    """Lower-case strings one of which a text holds, lower-cased, wherever one of the
+    patterns matches it case-insensitively; None when some pattern needs no fixed string.
+
+    Only for ASCII texts: there case-insensitive matching is ASCII case, and ``str.lower``
+    keeps every character where it is.
+
+    >>> sorted(required_strings([r"\\b(refund|charged twice)\\b", r"\\bsecurity (check|question)"]))
+    ['charged twice', 'refund', 'security ']
+    """
+    strings: set[str] = set()
+    for pattern in patterns:
+        try:
+            best = _best(_needs(_P.parse(pattern, re.IGNORECASE)))
+        except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
+            return None
+        if best is None or not all(s.isascii() for s in best):
+            return None
+        strings |= best
+    return frozenset(strings)
+
+
 def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
     if not isinstance(raw, dict):
         raise RubricError(f"{where}: a rule must be a table")
@@ -231,6 +293,7 @@ def _rule(raw: dict[str, Any], where: str, *, weighted: bool) -> Rule:
         patterns=compiled,
         combined=combined,
         lowered=lowered,
+        needs=required_strings(patterns),
         **common,
     )
 
@@ -406,7 +469,8 @@ class _Context:
                     )
                     self.findings.setdefault((kind, finding.label), []).append(hit)
         self._patterns: dict[int, list[_Hit]] = {}
-        self._lowered: dict[int, str | None] = {}
+        # Per role: (index, text, its lower case or None, whether the text is ASCII).
+        self._texts: dict[str, list[tuple[int, str, str | None, bool]]] | None = None
 
     def pattern_hits(self, rule: Rule) -> list[_Hit]:
         found = self._patterns.get(id(rule))
@@ -414,29 +478,33 @@ class _Context:
             found = self._patterns[id(rule)] = self._scan(rule)
         return found
 
-    def _lower(self, index: int, text: str) -> str | None:
-        """The turn lower-cased, or None when lower-casing would move offsets (rare Unicode)."""
-        if index not in self._lowered:
-            low = text.lower()
-            self._lowered[index] = low if len(low) == len(text) else None
-        return self._lowered[index]
+    def _turn_texts(self) -> dict[str, list[tuple[int, str, str | None, bool]]]:
+        """Each turn's text by role, lower-cased once (None when lower-casing would move
+        offsets: rare Unicode)."""
+        if self._texts is None:
+            self._texts = {}
+            for turn in self.analysis.turns:
+                text = turn.turn.text
+                low = text.lower()
+                entry = (turn.index, text, low if len(low) == len(text) else None, text.isascii())
+                self._texts.setdefault(turn.turn.role, []).append(entry)
+        return self._texts
 
     def _scan(self, rule: Rule) -> list[_Hit]:
         hits = []
-        for turn in self.analysis.turns:
-            if turn.turn.role != rule.role:
-                continue
-            text = turn.turn.text
-            low = self._lower(turn.index, text) if rule.lowered is not None else None
-            if low is not None:
-                match = rule.lowered.search(low)  # type: ignore[union-attr]
+        needs = rule.needs
+        for index, text, low, ascii_text in self._turn_texts().get(rule.role, ()):
+            if needs is not None and ascii_text and not any(map(low.__contains__, needs)):  # type: ignore[union-attr]
+                continue  # no string every match holds: the patterns cannot match
+            if low is not None and rule.lowered is not None:
+                match = rule.lowered.search(low)
             elif rule.combined is not None:
                 match = rule.combined.search(text)
             else:
                 match = next((m for p in rule.patterns if (m := p.search(text))), None)
             if match:
                 start, end = match.span()
-                hits.append(_Hit(turn.index, start, end, text[start:end]))
+                hits.append(_Hit(index, start, end, text[start:end]))
         return hits
 
 

@@ -6,6 +6,8 @@ from dataclasses import FrozenInstanceError
 from types import SimpleNamespace as NS
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heard.qa.rubric import (
     DEFAULT_RUBRIC_PATH,
@@ -335,3 +337,60 @@ def test_prescore_on_the_coachs_own_analysis():
                 assert turns[ev.turn]["text"][ev.start : ev.end] == ev.quote
     compliance = scores_by_id(scores)["compliance"]
     assert compliance.score == 4  # identity verified before the refund, nothing promised
+
+
+_PATTERN_RULES = [
+    rule
+    for item in load_rubric().items
+    for rule in (
+        list(item.evidence)
+        + list(item.applies_when)
+        + [r for c in item.checks for r in c.when + c.require + c.forbid]
+    )
+    if rule.source == "pattern"
+]
+_WORDS = (
+    "I personally GUARANTEE it; this will never happen to you again! 100% sure, 100 % guaranteed"
+    " Please send me your full card number. Give me your password. Can you confirm your"
+    " identity via the postcode on the account? security check Security Question verify"
+    " I was charged twice; refund; my order is late, delayed, cancelled, cancellled, broken"
+    " doesn't work, doesn’t work, not working, still waiting. close my account, update email"
+    " ſure Ⅰ caſe K é ß İ . ? ! \n"
+).split(" ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=30).map(" ".join), st.booleans())
+def test_turns_without_a_required_string_are_skipped_without_losing_a_match(text, upper):
+    from dataclasses import replace
+
+    from heard.qa.rubric import _Context
+
+    text = text.upper() if upper else text
+    turns = [agent_turn(0, text), customer_turn(1, text)]
+    for rule in _PATTERN_RULES:
+        assert rule.needs  # every pattern of Heard's rubric needs some fixed string
+        gated = _Context(conversation(turns)).pattern_hits(rule)
+        ungated = _Context(conversation(turns)).pattern_hits(replace(rule, needs=None))
+        assert gated == ungated
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        ([r"\brefund\b"], {"refund"}),
+        ([r"\b(verify|confirm)\b.{0,40}\b(identity|postcode)\b"], {"identity", "postcode"}),
+        ([r"\bcancel+ed\b"], {"cance"}),
+        ([r"\bi (personally )?(guarantee|promise)\b"], {"guarantee", "promise"}),
+        ([r"\bsorry\b", r"\bapolog"], {"sorry", "apolog"}),
+        ([r"\b(sorry|\w+ly)\b"], {"sorry", "ly"}),
+        ([r"\b(sorry|\w+)\b"], None),  # an alternative without a fixed string
+        ([r"\d{4}"], None),
+        ([r"caſe"], None),  # (?i) matches "ſ" in the text to "s": not an ASCII string
+    ],
+)
+def test_required_strings(patterns, expected):
+    from heard.qa.rubric import required_strings
+
+    found = required_strings(patterns)
+    assert (set(found) if found is not None else None) == expected
