@@ -12,9 +12,13 @@ scanning every group; they only arrive sooner.
 from __future__ import annotations
 
 import functools
+import os
 import re
+from collections.abc import Collection
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
+
+from . import prefilter as _pf
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 KEY_LEN = 4  # word beginnings are compared on at most this many characters
@@ -174,7 +178,7 @@ def requirements(pattern: str, flags: int = FLAGS) -> tuple[Keys, ...]:
     [['sorr']]
     """
     # Keys and texts are both casefolded, so a requirement holds for case-sensitive parts too.
-    seq = list(P.parse(pattern, flags))
+    seq = list(_pf.parse(pattern, flags))
     return tuple(sorted(set(_requirements(seq, word_start=False)), key=_cost))
 
 
@@ -193,6 +197,8 @@ def lower_same_length(text: str) -> str:
 
     Characters whose lower case is longer than one character are kept as they are.
     """
+    if text.isascii():  # the common case, and a constant-time check
+        return text.lower()
     text = text.translate(_ASCII_FOLD)
     low = text.lower()
     if len(low) == len(text):
@@ -223,6 +229,31 @@ _GROUP_BY_KEY: dict[str, list[int]] = {}  # word key -> ids of groups that key m
 _GROUP_ALWAYS: set[int] = set()  # ids of groups with a pattern that cannot be gated
 _GROUP_COUNT = 0
 
+# With Hyperscan, every pattern of every group is also added to one prefilter (see
+# prefilter.py), and a text is gated by one scan that names the patterns that may match.
+# HEARD_COACH_PREFILTER=0 keeps the word gates alone.
+_PREFILTER: _pf.Prefilter | None = (
+    _pf.Prefilter()
+    if _pf.available() and os.environ.get("HEARD_COACH_PREFILTER", "1") != "0"
+    else None
+)
+_USE_PREFILTER = _PREFILTER is not None
+_PID_GROUP: list[int] = []  # prefilter pattern id -> id of its group
+
+
+def use_prefilter(on: bool) -> bool:
+    """Gate texts indexed from now on by the prefilter scan (True, when Hyperscan is there)
+    or by words alone (False). Returns the previous setting; results are the same."""
+    global _USE_PREFILTER
+    previous = _USE_PREFILTER
+    _USE_PREFILTER = bool(on) and _PREFILTER is not None
+    return previous
+
+
+def prefilter_active() -> bool:
+    """Whether texts are gated by the prefilter scan."""
+    return _USE_PREFILTER
+
 
 def _register_group(gate: Keys | None) -> int:
     global _GROUP_COUNT
@@ -236,25 +267,106 @@ def _register_group(gate: Keys | None) -> int:
     return gid
 
 
+def _register_patterns(gid: int, patterns: list[str], flags: int) -> tuple[int, int]:
+    """Add a group's patterns to the prefilter: (id of the first, prefilter segment), or
+    (-1, -1) without a prefilter."""
+    if _PREFILTER is None:
+        return -1, -1
+    first, segment = _PREFILTER.add(patterns, flags)
+    while len(_PID_GROUP) < first + len(patterns):
+        _PID_GROUP.append(-1)
+    _PID_GROUP[first : first + len(patterns)] = [gid] * len(patterns)
+    return first, segment
+
+
+def _word_keys(low: str) -> frozenset[str]:
+    keys = set(_KEY_RE.findall(low))
+    keys.update(_PUNCTUATION_RE.findall(low))
+    return frozenset(keys)
+
+
 class TextIndex:
     """One text prepared for matching: its lower-case form (same length, so offsets hold)
-    and the beginnings of its words (first KEY_LEN characters, or the whole word)."""
+    and either, with the prefilter, which patterns may match (scanned per prefilter segment
+    when first asked: group id -> ids of its patterns), or the beginnings of its words
+    (first KEY_LEN characters, or the whole word)."""
 
-    __slots__ = ("keys", "lower", "_open", "_open_count")
+    __slots__ = ("_keys", "lower", "_open", "_open_count", "_segs")
 
     def __init__(self, folded: str) -> None:
         self.lower = low = lower_same_length(folded)
-        keys = set(_KEY_RE.findall(low))
-        keys.update(_PUNCTUATION_RE.findall(low))
-        self.keys = frozenset(keys)
-        self._open: set[int] | None = None
+        self._open: set[int] | dict[int, list[int]] | None = None
         self._open_count = 0
+        if _USE_PREFILTER:
+            self._keys: frozenset[str] | None = None
+            self._segs: list[dict[int, list[int]] | None] | None = []
+            return
+        self._keys = _word_keys(low)
+        self._segs = None
         if _GROUP_COUNT:
             self.open_groups  # noqa: B018 - computed now, while the text is at hand
 
     @property
-    def open_groups(self) -> set[int]:
-        """Ids of the pattern groups that could match this text (computed once)."""
+    def prefiltered(self) -> bool:
+        """Whether this text is gated by the prefilter scan (else by its words)."""
+        return self._segs is not None
+
+    def segment_hits(self, seg: int) -> dict[int, list[int]]:
+        """Group id -> ids of its patterns that may match, for the groups of one prefilter
+        segment (scanned once)."""
+        segs = self._segs
+        assert segs is not None and _PREFILTER is not None
+        if seg < len(segs):
+            hits = segs[seg]
+            if hits is not None:
+                return hits
+        else:
+            segs.extend([None] * (seg + 1 - len(segs)))
+        hits = {}
+        group_of = _PID_GROUP
+        for pid in _PREFILTER.scan(seg, self.lower):
+            gid = group_of[pid]
+            pids = hits.get(gid)
+            if pids is None:
+                hits[gid] = [pid]
+            else:
+                pids.append(pid)
+        segs[seg] = hits
+        return hits
+
+    def open_in(self, segments: frozenset[int]) -> Collection[int]:
+        """Ids of groups that could match, exact for the groups of ``segments`` (prefilter
+        segments, see ``PatternGroup.segment``) and supporting ``in``, ``len`` and
+        iteration."""
+        if self._segs is None:
+            return self.open_groups
+        if len(segments) == 1:
+            for seg in segments:
+                return self.segment_hits(seg)
+        merged: dict[int, list[int]] = {}
+        for seg in segments:
+            merged.update(self.segment_hits(seg))
+        return merged
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The beginnings of the text's words (and the punctuation keys it holds)."""
+        if self._keys is None:
+            self._keys = _word_keys(self.lower)
+        return self._keys
+
+    @property
+    def open_groups(self) -> set[int] | dict[int, list[int]]:
+        """Ids of the pattern groups that could match this text (computed once); supports
+        ``in``, ``len`` and iteration."""
+        if self._segs is not None:
+            count = len(_PREFILTER.segments)  # type: ignore[union-attr]
+            if self._open is None or self._open_count != count:
+                merged: dict[int, list[int]] = {}
+                for seg in range(count):
+                    merged.update(self.segment_hits(seg))
+                self._open, self._open_count = merged, count
+            return self._open
         if self._open is None or self._open_count != _GROUP_COUNT:
             opened = set(_GROUP_ALWAYS)
             by_key = _GROUP_BY_KEY
@@ -354,7 +466,7 @@ def _starts_at_boundary(seq: list) -> bool:
 def _pattern_facts(pattern: str, flags: int) -> tuple[frozenset[str] | None, bool]:
     """(first characters of a match, or None when unknown or the pattern can match empty;
     whether every match starts with \\b), parsed once per pattern."""
-    seq = P.parse(pattern, flags)
+    seq = _pf.parse(pattern, flags)
     first = None if seq.getwidth()[0] == 0 else first_chars(list(seq)) or None
     return first, _starts_at_boundary(list(seq))
 
@@ -451,6 +563,10 @@ class _Chunk:
         "low_patterns",
         "low_flags",
         "subsets",
+        "low_sources",
+        "low_list",
+        "cased_list",
+        "flags",
     )
 
     def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
@@ -461,16 +577,23 @@ class _Chunk:
         )
         gate: set[str] | None = set()
         lowerable: list[str] = []
+        low_sources: list[str] = []
         cased: list[str] = []
         for p, reqs in items:
             if not reqs:
                 gate = None
             elif gate is not None:
                 gate |= reqs[0]
-            if flags & re.IGNORECASE and not _case_sensitive_part(list(P.parse(p, flags))):
+            if flags & re.IGNORECASE and not _case_sensitive_part(list(_pf.parse(p, flags))):
                 lowerable.append(lower_pattern(p))
+                low_sources.append(p)
             else:
                 cased.append(p)
+        # The patterns of each part in order (the prefilter names them one by one).
+        self.low_sources = tuple(low_sources)
+        self.low_list = tuple(lowerable)
+        self.cased_list = tuple(cased)
+        self.flags = flags
         self.gate = None if gate is None else frozenset(gate)
         low_flags = flags & ~re.IGNORECASE
         # When every match starts with one of a known set of characters (and none is
@@ -543,8 +666,9 @@ class PatternGroup:
     ['Take your time']
     """
 
-    __slots__ = ("chunks", "gate", "id", "_fast")
+    __slots__ = ("chunks", "gate", "id", "_fast", "_first_pid", "_where", "_plans", "segment")
     CHUNK = 6
+    MAX_PLANS = 1024  # scan plans kept per group (one per set of patterns that may match)
 
     def __init__(self, patterns: list[str], flags: int = FLAGS) -> None:
         items = [(p, requirements(p, flags)) for p in patterns]
@@ -559,24 +683,123 @@ class PatternGroup:
         # The common case: one chunk, all of it lower-cased.
         only = self.chunks[0] if len(self.chunks) == 1 else None
         self._fast = only if only is not None and only.cased is None else None
+        # Prefilter ids: each chunk's lower-cased patterns, then its case-sensitive ones;
+        # ``_where[pid - _first_pid]`` is (chunk, case-sensitive part, place in the part).
+        ordered: list[str] = []
+        where: list[tuple[int, bool, int]] = []
+        for ci, c in enumerate(self.chunks):
+            ordered += c.low_sources
+            where += [(ci, False, j) for j in range(len(c.low_sources))]
+            ordered += c.cased_list
+            where += [(ci, True, j) for j in range(len(c.cased_list))]
+        self._where = tuple(where)
+        self._first_pid, self.segment = _register_patterns(self.id, ordered, flags)
+        self._plans: dict[tuple[int, ...], tuple[tuple[re.Pattern, bool, bool], ...]] = {}
+
+    # ------------------------------------------------------------ prefilter path
+
+    def _plan(self, pids: list[int]) -> tuple[tuple[re.Pattern, bool, bool], ...]:
+        """What to scan when only ``pids`` may match: per part (a chunk's lower-cased or
+        case-sensitive patterns) with a pattern among them, in chunk order, the alternation
+        of those patterns alone, whether it is in capture form, and whether it runs on the
+        lower-cased text. Leaving out patterns that cannot match changes no match."""
+        key = (pids[0],) if len(pids) == 1 else tuple(sorted(set(pids)))
+        plan = self._plans.get(key)
+        if plan is not None:
+            return plan
+        chosen: dict[tuple[int, bool], list[int]] = {}
+        first = self._first_pid
+        for pid in key:
+            ci, cased, j = self._where[pid - first]
+            chosen.setdefault((ci, cased), []).append(j)
+        parts: list[tuple[re.Pattern, bool, bool]] = []
+        for (ci, cased), places in sorted(chosen.items()):
+            c = self.chunks[ci]
+            if cased:
+                alternation = "|".join(f"(?:{c.cased_list[j]})" for j in places)
+                parts.append((re.compile(alternation, c.flags), False, False))
+            else:
+                rx, capture = _compile_lowered(tuple(c.low_list[j] for j in places), c.low_flags)
+                parts.append((rx, capture, True))
+        plan = tuple(parts)
+        if len(self._plans) >= self.MAX_PLANS:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
+
+    def _hits(self, index: TextIndex) -> list[int] | None:
+        """Prefilter ids of this group's patterns that may match the indexed text."""
+        segs = index._segs
+        seg = self.segment
+        hits = segs[seg] if seg < len(segs) else None  # type: ignore[arg-type]
+        if hits is None:
+            hits = index.segment_hits(seg)
+        return hits.get(self.id)
+
+    @staticmethod
+    def _run(
+        plan: tuple[tuple[re.Pattern, bool, bool], ...], text: str, low: str, cap: int
+    ) -> list[tuple[int, int]]:
+        if len(plan) == 1:
+            rx, capture, lowered = plan[0]
+            if capture:
+                return _scan_spans(rx, low, cap)
+            out = []
+            for m in rx.finditer(low if lowered else text):
+                if m.end() > m.start():
+                    out.append(m.span())
+                    if len(out) >= cap:
+                        break
+            return out
+        found: list[tuple[int, int]] = []
+        parts = 0
+        for rx, capture, lowered in plan:
+            if capture:
+                got = _scan_spans(rx, low)
+            else:
+                got = [
+                    m.span() for m in rx.finditer(low if lowered else text) if m.end() > m.start()
+                ]
+            if got:
+                found.extend(got)
+                parts += 1
+        # Each part's matches are in order and do not overlap: merging changes nothing
+        # unless two parts found some.
+        return _merge(found) if parts > 1 else found
 
     def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
+        if index._segs is not None:
+            return self.chunks if self._hits(index) else ()
         opened = index._open
         if opened is None or index._open_count != _GROUP_COUNT:
             opened = index.open_groups
         if self.id not in opened:
             return ()
-        keys = index.keys
+        keys = index._keys
         return [
             c
             for c in self.chunks
             if (c.gate is None or not c.gate.isdisjoint(keys)) and c.could_match(keys)
         ]
 
+    def words_open(self, index: TextIndex) -> bool:
+        """Whether the text holds a word (or key) one of the group's patterns needs: the
+        word gate alone, also when the text was gated by the prefilter."""
+        return self.gate is None or not self.gate.isdisjoint(index.keys)
+
     def could_match(self, index: TextIndex) -> bool:
         return bool(self._open(index))
 
     def search(self, text: str, index: TextIndex) -> bool:
+        if index._segs is not None:
+            pids = self._hits(index)
+            if pids is None:
+                return False
+            low = index.lower
+            for rx, _, lowered in self._plan(pids):
+                if rx.search(low if lowered else text) is not None:
+                    return True
+            return False
         fast = self._fast
         if fast is not None:
             opened = index._open
@@ -584,7 +807,7 @@ class PatternGroup:
                 opened = index.open_groups
             if self.id not in opened:
                 return False
-            picked = fast.pick(index.keys)
+            picked = fast.pick(index._keys)
             return picked is not None and picked[0].search(index.lower) is not None
         for c in self._open(index):
             if c.lowered is not None and c.lowered.search(index.lower):
@@ -602,6 +825,11 @@ class PatternGroup:
 
     def spans(self, text: str, index: TextIndex) -> list[tuple[int, int]]:
         """``(start, end)`` of each match ``finditer`` gives."""
+        if index._segs is not None:
+            pids = self._hits(index)
+            if pids is None:
+                return []
+            return self._run(self._plan(pids), text, index.lower, 1 << 30)
         fast = self._fast
         if fast is not None:
             opened = index._open
@@ -609,7 +837,7 @@ class PatternGroup:
                 opened = index.open_groups
             if self.id not in opened:
                 return []
-            picked = fast.pick(index.keys)
+            picked = fast.pick(index._keys)
             if picked is None:
                 return []
             rx, capture = picked
@@ -621,7 +849,7 @@ class PatternGroup:
             opened = index.open_groups
         if self.id not in opened:
             return []
-        keys = index.keys
+        keys = index._keys
         found: list[tuple[int, int]] = []
         parts = 0
         for c in self.chunks:
@@ -649,12 +877,17 @@ class PatternGroup:
 
     def count(self, text: str, index: TextIndex, cap: int) -> int:
         """Number of matches, stopping at ``cap``."""
+        if index._segs is not None:
+            pids = self._hits(index)
+            if pids is None:
+                return 0
+            return min(cap, len(self._run(self._plan(pids), text, index.lower, cap)))
         fast = self._fast
         if fast is None:
             return min(cap, len(self.spans(text, index)))
         if self.id not in index.open_groups:
             return 0
-        picked = fast.pick(index.keys)
+        picked = fast.pick(index._keys)
         if picked is None:
             return 0
         rx, capture = picked

@@ -25,6 +25,8 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"
 
 def fold(text: str) -> str:
     """Fold typographic apostrophes and quotes so patterns need only ASCII ones."""
+    if text.isascii():  # nothing to fold (a constant-time check)
+        return str(text)
     return text.translate(_FOLD)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 
 from .engine import text_keys
@@ -34,6 +35,28 @@ def _move_markers() -> tuple[Marker, ...]:
     return tuple(marker(label) for label in MOVES)
 
 
+@cache
+def _move_places() -> dict[int, int]:
+    """Group id -> place of its marker in ``_move_markers()``."""
+    return {m.group.id: i for i, m in enumerate(_move_markers())}
+
+
+@cache
+def _move_segments() -> frozenset[int]:
+    """The prefilter segments holding the move groups (see ``engine.TextIndex.open_in``)."""
+    return frozenset(m.group.segment for m in _move_markers())
+
+
+def open_markers(
+    compiled: tuple[Marker, ...], places: dict[int, int], opened: Collection[int]
+) -> list[int]:
+    """Places (in order) of the markers whose group is in ``opened``; visits only the
+    opened groups when they are fewer than the markers (the prefilter opens one or two)."""
+    if len(opened) < len(compiled):
+        return sorted(i for gid in opened if (i := places.get(gid)) is not None)
+    return [i for i, m in enumerate(compiled) if m.group.id in opened]
+
+
 def detect_moves(
     scanned: str, original: str, keys: frozenset[str] | None = None
 ) -> tuple[Finding, ...]:
@@ -45,11 +68,9 @@ def detect_moves(
     if keys is None:
         keys = text_keys(scanned)
     compiled = _move_markers()  # compile (and register) the groups before asking which are open
-    opened = keys.open_groups
     found: list[Finding] = []
-    for m in compiled:
-        if m.group.id not in opened:
-            continue
+    for i in open_markers(compiled, _move_places(), keys.open_in(_move_segments())):
+        m = compiled[i]
         label = m.label
         spans = spans_at(m.group.spans(scanned, keys), original)
         if spans:

@@ -13,7 +13,7 @@ from functools import cache
 
 from .engine import text_keys
 from .lexicon import PITFALLS, Marker, marker
-from .moves import ACKNOWLEDGING
+from .moves import ACKNOWLEDGING, open_markers
 from .spans import MAX_SPANS, spans_at
 from .types import Finding, OtherState, Span
 
@@ -45,6 +45,22 @@ def _pitfall_markers() -> tuple[Marker, ...]:
     return tuple(marker(label) for label in PITFALLS)
 
 
+@cache
+def _pitfall_places() -> dict[int, int]:
+    """Group id -> place of its marker in ``_pitfall_markers()``."""
+    return {m.group.id: i for i, m in enumerate(_pitfall_markers())}
+
+
+@cache
+def _pitfall_segments() -> frozenset[int]:
+    """The prefilter segments holding the pitfall groups (see ``engine.TextIndex.open_in``)."""
+    return frozenset(m.group.segment for m in _pitfall_markers())
+
+
+_ANGER = PITFALLS.index("mirroring_anger")
+_PREMATURE = PITFALLS.index("premature_solution")
+
+
 def detect_pitfalls(
     scanned: str,
     original: str,
@@ -57,12 +73,20 @@ def detect_pitfalls(
         keys = text_keys(scanned)
     labels = {f.label for f in moves}
     compiled = _pitfall_markers()  # compile (and register) the groups before asking which are open
-    opened = keys.open_groups
+    visit = open_markers(compiled, _pitfall_places(), keys.open_in(_pitfall_segments()))
+    # Shouting counts as mirroring anger whatever the patterns find.
+    extra = [_ANGER]
+    if state is not None and "next_steps" in labels:
+        # A premature solution may rest on the next steps alone; they have always been
+        # weighed only when the text holds a word the group's patterns need, and still are
+        # (whichever way the text was gated).
+        if compiled[_PREMATURE].group.words_open(keys):
+            extra.append(_PREMATURE)
+    visit = sorted(set(visit).union(extra))
     found: list[Finding] = []
-    for m in compiled:
+    for i in visit:
+        m = compiled[i]
         label = m.label
-        if m.group.id not in opened and label != "mirroring_anger":
-            continue
         spans = spans_at(m.group.spans(scanned, keys), original)
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue
