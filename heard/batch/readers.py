@@ -138,9 +138,39 @@ def _clean_id(value: Any, limits: Limits) -> str | None:
 _SKIP = "skip"
 
 
+# Role values as exports write them ("agent", "Customer"…) -> "agent" / "customer"; only
+# values that are one of the two, so the common turn takes the short way in _check_turn.
+_KNOWN_ROLES: dict[str, str] = {}
+_FLOAT_INTS = 2**53  # ints whose float() is exact and finite
+
+
 def _check_turn(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | None, str]:
     """Validate one turn; returns (turn, ""), (None, reason), or (None, _SKIP) for a system or
     bot message that is not part of the assessed conversation."""
+    if type(raw) is dict:
+        # The usual turn (text, a known role, a plain speaker, a numeric or missing time)
+        # without the general checks; anything else goes the long way below.
+        text = raw.get("text")
+        value = raw.get("role")
+        role = _KNOWN_ROLES.get(value) if type(value) is str else None
+        if type(text) is str and role is not None and len(text) <= limits.max_text_chars:
+            speaker = raw.get("speaker")
+            t = raw["t"] if "t" in raw else raw.get("timestamp")
+            if (speaker is None or type(speaker) is str) and (
+                t is None
+                or (type(t) is float and t - t == 0.0)
+                or (type(t) is int and -_FLOAT_INTS < t < _FLOAT_INTS)
+            ):
+                speaker = speaker.strip()[: limits.max_id_chars] if speaker else role
+                return {"speaker": speaker, "role": role, "text": text, "t": _float(t)}, ""
+    return _check_turn_fully(raw, index, limits)
+
+
+def _float(t: float | int | None) -> float | None:
+    return None if t is None else float(t)
+
+
+def _check_turn_fully(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(raw, dict):
         return None, f"turn {index}: not an object"
     text = raw.get("text")
@@ -153,7 +183,10 @@ def _check_turn(raw: Any, index: int, limits: Limits) -> tuple[dict[str, Any] | 
         )
     if "role" not in raw or raw.get("role") in (None, ""):
         return None, f"turn {index}: missing field 'role'"
-    role = normalise_role(raw.get("role"))
+    value = raw.get("role")
+    role = normalise_role(value)
+    if role in ("agent", "customer") and type(value) is str and len(_KNOWN_ROLES) < 256:
+        _KNOWN_ROLES[value] = role  # type: ignore[assignment]
     if role is None:
         value = str(raw.get("role"))
         # Echo short role tokens ("wizard") to help fix the export, never free text.

@@ -328,3 +328,31 @@ def test_errors_never_echo_what_could_be_conversation_text(tmp_path):
     reasons = [b.reason for b in _bad(items)]
     assert len(reasons) == 2
     assert all("dana" not in r and "furious" not in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"role": "agent", "text": "Hi", "speaker": " Maya ", "t": 3},
+        {"role": "Customer", "text": "Hi", "t": 2.5},
+        {"role": "agent", "text": "Hi", "speaker": "", "t": None},
+        {"role": "agent", "text": "Hi", "speaker": " ", "timestamp": 7},
+        {"role": "agent", "text": "Hi", "t": None, "timestamp": 7},
+        {"role": "agent", "text": "Hi", "t": True},
+        {"role": "agent", "text": "Hi", "t": float("nan")},
+        {"role": "agent", "text": "Hi", "t": 2**60},
+        {"role": "agent", "text": "Hi", "t": "00:05"},
+        {"role": "agent", "text": "Hi", "speaker": 42},
+        {"role": ["agent"], "text": "Hi"},
+        {"role": "bot", "text": "Hi"},
+        {"role": "agent", "text": "x" * 30},
+        {"role": "agent", "text": 5},
+        ["agent", "Hi"],
+    ],
+)
+def test_the_usual_turn_is_checked_as_every_turn_is(raw) -> None:
+    from heard.batch.readers import _check_turn, _check_turn_fully
+
+    limits = Limits(max_text_chars=20)
+    for _ in range(2):  # the second time the role is known
+        assert _check_turn(raw, 3, limits) == _check_turn_fully(raw, 3, limits)
