@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from . import engine, prefilter
 from .engine import (
     Scanner,
     case_sensitive,
@@ -24,11 +25,11 @@ from .types import OtherState, Span
 LEAD = {"upset": "emotional", "confused": "cognitive", "stuck": "behavioural"}
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
 _THREE_CAPITALS = re.compile(r"[A-Z]{3}")
-_STUCK = Scanner(
+_STUCK_PATTERN = (
     r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
-    r"keeps?|again|stuck|blocked|no way to|unable)\b",
-    FLAGS,
+    r"keeps?|again|stuck|blocked|no way to|unable)\b"
 )
+_STUCK = Scanner(_STUCK_PATTERN, FLAGS)
 
 
 class _Emotions:
@@ -38,24 +39,49 @@ class _Emotions:
     hit is ``(emotion, start, end)``, as ``finditer`` over the plain alternation gives.
     """
 
-    __slots__ = ("plain", "rx")
+    __slots__ = ("plain", "rx", "names", "lows", "subsets")
 
     def __init__(self, groups: list[tuple[str, str]]) -> None:
         self.plain = re.compile("|".join(f"(?P<{n}>{b})" for n, b in groups), FLAGS)
         self.rx = None
+        self.names = [n for n, _ in groups]
+        self.lows: list[str] = []
+        # Alternations of some emotions only (see ``hits``), by their places.
+        self.subsets: dict[tuple[int, ...], re.Pattern | None] = {}
         if not any(case_sensitive(b) for _, b in groups):
-            lows = [lower_pattern(b) for _, b in groups]
-            low = "|".join(f"(?P<{n}>{b})" for (n, _), b in zip(groups, lows, strict=True))
-            first = first_class(lows, 0)
-            if first is not None and all(starts_at_boundary(b) for b in lows):
-                self.rx = re.compile(first + r"(?<=\b.)" + f"(?<=(?=(?:{low})){first})")
-                if self.rx.groups != len(groups):
-                    self.rx = None  # a word with a group of its own: keep the plain scan
+            self.lows = [lower_pattern(b) for _, b in groups]
+            self.rx = self._capture_form(list(range(len(groups))))
 
-    def hits(self, folded: str, low: str) -> list[tuple[str, int, int]]:
+    def _capture_form(self, places: list[int]) -> re.Pattern | None:
+        lows = [self.lows[i] for i in places]
+        low = "|".join(f"(?P<{self.names[i]}>{b})" for i, b in zip(places, lows, strict=True))
+        first = first_class(lows, 0)
+        if first is None or not all(starts_at_boundary(b) for b in lows):
+            return None
+        rx = re.compile(first + r"(?<=\b.)" + f"(?<=(?=(?:{low})){first})")
+        if rx.groups != len(places):
+            return None  # a word with a group of its own: keep the plain scan
+        return rx
+
+    def hits(
+        self, folded: str, low: str, only: tuple[int, ...] | None = None
+    ) -> list[tuple[str, int, int]]:
+        """``only``: the places of the emotions whose words may be in the text (the others'
+        cannot match, so leaving them out of the alternation changes no hit)."""
         rx = self.rx
         if rx is None:
             return [(m.lastgroup or "", m.start(), m.end()) for m in self.plain.finditer(folded)]
+        if only is not None:
+            if not only:
+                return []
+            sub = self.subsets.get(only, rx)
+            if sub is rx:
+                sub = self._capture_form(list(only))
+                if len(self.subsets) >= 4096:
+                    self.subsets.clear()
+                self.subsets[only] = sub
+            if sub is not None:
+                rx = sub
         out = []
         search = rx.search
         m = search(low)
@@ -81,8 +107,48 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
     return emotions, valence, need, intensifiers, profanity
 
 
+@cache
+def _gate() -> tuple[prefilter.Prefilter, int] | None:
+    """With Hyperscan: one prefilter for every pattern a reading runs (each emotion's
+    words, then the intensifiers, profanity and "stuck" words), and the number of emotions.
+    """
+    if not prefilter.available():
+        return None
+    data = load("emotions")
+    patterns = [rf"\b(?:{'|'.join(e['words'])})\b" for e in data["emotion"].values()]
+    inten = data["intensity"]
+    patterns += [
+        r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b",
+        r"\b(?:" + "|".join(inten["profanity"]) + r")\b",
+        _STUCK_PATTERN,
+    ]
+    gate = prefilter.Prefilter()
+    gate.add(patterns, FLAGS)
+    return gate, len(data["emotion"])
+
+
+def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool] | None:
+    """(places of the emotions that may match, and whether the intensifiers, profanity and
+    "stuck" words may), from one scan; None without the prefilter (everything runs)."""
+    gate = _gate() if engine.prefilter_active() else None
+    if gate is None:
+        return None
+    pf, n = gate
+    found = pf.scan(0, low)
+    if not found:
+        return (), False, False, False
+    found.sort()
+    return (
+        tuple(i for i in found if i < n),
+        n in found,
+        n + 1 in found,
+        n + 2 in found,
+    )
+
+
 def _hits(folded: str, low: str) -> list[tuple[str, int, int]]:
-    return _compiled()[0].hits(folded, low)
+    may = _may_match(low)
+    return _compiled()[0].hits(folded, low, None if may is None else may[0])
 
 
 def emotion_hits(text: str) -> list[tuple[str, int, int]]:
@@ -107,18 +173,26 @@ def intensity_of(text: str, emotion_count: int) -> float:
     return _intensity(text, folded, lower_same_length(folded), emotion_count)
 
 
-def _intensity(text: str, folded: str, low: str, emotion_count: int) -> float:
+def _intensity(
+    text: str,
+    folded: str,
+    low: str,
+    emotion_count: int,
+    may: tuple[tuple[int, ...], bool, bool, bool] | None = None,
+) -> float:
+    """``may``: what ``_may_match`` found possible (None: run every scan)."""
     _, _, _, intensifiers, profanity = _compiled()
     score = 0.0
     if emotion_count:
         score += 0.25 + 0.1 * min(3, emotion_count - 1)
-    score += 0.08 * len(intensifiers.spans(folded, low, 3))
+    if may is None or may[1]:
+        score += 0.08 * len(intensifiers.spans(folded, low, 3))
     score += 0.05 * min(4, text.count("!"))
     # _CAPS needs three capitals in a row: _THREE_CAPITALS (a class prefix, so fast) first.
     capitals = _THREE_CAPITALS.search(text) is not None and _CAPS.search(text) is not None
     if capitals and not text.isupper() or text.isupper() and len(text) > 8:
         score += 0.15
-    if profanity.search(folded, low):
+    if (may is None or may[2]) and profanity.search(folded, low):
         score += 0.2
     return round(max(0.0, min(1.0, score)), 3)
 
@@ -128,7 +202,8 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     _, valence, need_of, _, _ = _compiled()
     folded = fold(context)
     low = lower_same_length(folded)
-    hits = _hits(folded, low)
+    may = _may_match(low)
+    hits = _compiled()[0].hits(folded, low, None if may is None else may[0])
     counts: dict[str, float] = {}
     for e, _, _ in hits:
         counts[e] = counts.get(e, 0.0) + 1.0
@@ -139,12 +214,13 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     emotion = "neutral"
     if counts:
         emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
-    intensity = _intensity(context, folded, low, len(hits))
+    intensity = _intensity(context, folded, low, len(hits), may)
 
     need_score = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
     for e, c in counts.items():
         need_score[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
-    need_score["stuck"] += 0.5 * len(_STUCK.spans(folded, low, 4))
+    if may is None or may[3]:
+        need_score["stuck"] += 0.5 * len(_STUCK.spans(folded, low, 4))
     need_score["confused"] += 0.6 * min(3, context.count("?"))
     need_score["upset"] += 1.5 * intensity
     if emotion in ("gratitude", "relief"):

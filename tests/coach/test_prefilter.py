@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from heard.coach import analyze, engine, prefilter
 from heard.coach.engine import FLAGS, lower_same_length, text_keys
 from heard.coach.lexicon import fold
-from heard.coach.state import read_state_and_tone
+from heard.coach.state import emotion_hits, read_state_and_tone
 
 from .test_engine import ALL_GROUPS, WORDS, _reference
 
@@ -124,7 +124,7 @@ def _coach_output(texts: list[str]) -> list:
         out.append(analyze(text).to_dict())
         out.append(analyze(text, context="I'm furious, this is the third time!").to_dict())
         state, tone = read_state_and_tone(text)
-        out.append([state.to_dict(), tone])
+        out.append([state.to_dict(), tone, emotion_hits(text)])
     return out
 
 
@@ -143,14 +143,14 @@ _CHILD = """
 import json, sys
 {setup}
 from heard.coach import analyze, engine
-from heard.coach.state import read_state_and_tone
+from heard.coach.state import emotion_hits, read_state_and_tone
 texts = json.loads(sys.stdin.read())
 out = []
 for t in texts:
     out.append(analyze(t).to_dict())
     out.append(analyze(t, context="I'm furious, this is the third time!").to_dict())
     s, tone = read_state_and_tone(t)
-    out.append([s.to_dict(), tone])
+    out.append([s.to_dict(), tone, emotion_hits(t)])
 print(json.dumps({{"prefilter": engine.prefilter_active(), "out": out}}))
 """
 
