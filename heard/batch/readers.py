@@ -42,7 +42,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from heard.batch.records import BadRecord, Limits, Record, normalise_role
+from heard.batch.records import BadRecord, Limits, RawRecord, Record, normalise_role
 
 LAYOUTS = ("auto", "conversations", "utterances")
 SPILL_BUCKET_BYTES = 16 * 1024 * 1024  # a bucket is grouped in memory: ~5x this in objects
@@ -404,6 +404,13 @@ def parse_conversation(
     return Record(source, number, conv_id, tuple(turns), _agent_of(turns, metadata), metadata)
 
 
+def parse_record(unit: Record | RawRecord | BadRecord) -> Record | BadRecord:
+    """A RawRecord parsed (as ``read_plan`` without ``raw`` would give it); others as given."""
+    if isinstance(unit, RawRecord):
+        return parse_conversation(unit.data, unit.source, unit.line, unit.limits)
+    return unit
+
+
 @dataclass(slots=True)
 class _Row:
     line: int
@@ -692,11 +699,23 @@ def read_plan(
     columns: Columns | None = None,
     limits: Limits | None = None,
     spill_dir: str | None = None,
-) -> Iterator[Record | BadRecord]:
-    """Stream the records of one planned input, in a deterministic order."""
+    raw: bool = False,
+) -> Iterator[Record | RawRecord | BadRecord]:
+    """Stream the records of one planned input, in a deterministic order.
+
+    With ``raw``, a JSONL line of the conversations layout comes as a RawRecord, to be
+    parsed with ``parse_record`` where it is scored (the same Record or BadRecord results).
+    """
     columns = columns or Columns()
     limits = limits or Limits()
     if plan.layout == "conversations":
+        if raw:
+            for item in _nonblank_lines(plan.path, plan.source, limits):
+                if isinstance(item, BadRecord):
+                    yield item
+                else:
+                    yield RawRecord(plan.source, item[0], item[1], limits)
+            return
         yield from read_conversation_jsonl(plan.path, plan.source, limits)
         return
     rows = _row_reader(plan, columns, limits)

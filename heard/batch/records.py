@@ -50,6 +50,21 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One JSONL line of the conversations layout, not parsed yet.
+
+    The driver only cuts the file into lines; the worker that scores the line parses it
+    (``readers.parse_conversation``), so parsing runs in parallel and a chunk travels to the
+    worker as bytes rather than as many small objects.
+    """
+
+    source: str
+    line: int
+    data: bytes
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
 class BadRecord:
     """A record that was skipped, with where it is and why (never the offending text)."""
 

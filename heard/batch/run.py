@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from heard.batch.engines import make_engine
-from heard.batch.readers import Columns, InputPlan, plan_input, read_plan
-from heard.batch.records import BadRecord, Limits, Record
+from heard.batch.readers import Columns, InputPlan, parse_record, plan_input, read_plan
+from heard.batch.records import BadRecord, Limits, RawRecord, Record
 from heard.batch.scoring import ScoreOptions, error_line
 from heard.qa.rubric import DEFAULT_RUBRIC_PATH, load_rubric
 
@@ -239,16 +239,17 @@ class _Progress:
 # ---------------------------------------------------------------------------- the run
 
 
-def _units(plans: list[InputPlan], config: RunConfig) -> Iterator[Record | BadRecord]:
+def _units(plans: list[InputPlan], config: RunConfig) -> Iterator[Record | RawRecord | BadRecord]:
     spill = str(config.out)
     for plan in plans:
-        yield from read_plan(plan, config.columns, config.limits, spill_dir=spill)
+        # JSONL conversations come as raw lines, parsed by the worker that scores them.
+        yield from read_plan(plan, config.columns, config.limits, spill_dir=spill, raw=True)
 
 
 def _chunks(
-    units: Iterator[Record | BadRecord], skip: int, size: int
-) -> Iterator[list[Record | BadRecord]]:
-    chunk: list[Record | BadRecord] = []
+    units: Iterator[Record | RawRecord | BadRecord], skip: int, size: int
+) -> Iterator[list[Record | RawRecord | BadRecord]]:
+    chunk: list[Record | RawRecord | BadRecord] = []
     for seq, unit in enumerate(units):
         if seq < skip:
             continue
@@ -270,7 +271,9 @@ class _Interrupted(Exception):
     pass
 
 
-def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[str, bytes]]:
+def _isolate(
+    engine: Any, records: list[Record | RawRecord], redactor: Any
+) -> list[tuple[str, bytes]]:
     """Score records one at a time on a fresh pool; a record that kills its worker again
     becomes an error line. If a known-good conversation cannot be scored either, the
     problem is the machine, not the data: stop (the run resumes later) rather than
@@ -290,7 +293,7 @@ def _isolate(engine: Any, records: list[Record], redactor: Any) -> list[tuple[st
                 record.line,
                 "analysis failed: the worker process died on this conversation",
             ).to_dict()
-            data["conversation_id"] = redactor.name(record.conversation_id)
+            data["conversation_id"] = redactor.name(parse_record(record).conversation_id)
             out.append(("error", error_line(data)))
     return out
 
@@ -357,11 +360,13 @@ def _run_locked(config: RunConfig) -> RunResult:
         progress = _Progress(config.progress, total, min(done_before, total))
         results_file = open(config.out / RESULTS, "ab")  # noqa: SIM115
         errors_file = open(config.out / ERRORS, "ab")  # noqa: SIM115
-        pending: deque[tuple[list[Record | BadRecord], tuple[Any, int]]] = deque()
+        pending: deque[tuple[list[Record | RawRecord | BadRecord], tuple[Any, int]]] = deque()
         committed_chunks = 0
         last_commit = time.monotonic()
 
-        def commit(chunk: list[Record | BadRecord], outcome: list[tuple[str, bytes]]) -> None:
+        def commit(
+            chunk: list[Record | RawRecord | BadRecord], outcome: list[tuple[str, bytes]]
+        ) -> None:
             nonlocal scored, errors, committed_chunks, last_commit
             results_iter = iter(outcome)
             ok = bad = 0
@@ -401,7 +406,9 @@ def _run_locked(config: RunConfig) -> RunResult:
             ):
                 raise _Interrupted
 
-        def outcome_of(chunk: list[Record | BadRecord], submitted: Any) -> list[tuple[str, bytes]]:
+        def outcome_of(
+            chunk: list[Record | RawRecord | BadRecord], submitted: Any
+        ) -> list[tuple[str, bytes]]:
             future, generation = submitted
             if future is None:
                 return []
@@ -412,7 +419,7 @@ def _run_locked(config: RunConfig) -> RunResult:
                 # Find the conversation responsible, one by one, and carry on without it.
                 if generation == engine.generation:
                     engine.restart()
-                records = [u for u in chunk if isinstance(u, Record)]
+                records = [u for u in chunk if not isinstance(u, BadRecord)]
                 return _isolate(engine, records, redactor)
             except Exception as exc:  # noqa: BLE001 - score_chunk never raises for a record
                 # The engine itself failed (a lost Dask worker or scheduler): stop cleanly;
@@ -424,11 +431,11 @@ def _run_locked(config: RunConfig) -> RunResult:
 
         interrupted = True
         try:
-            units: Iterator[Record | BadRecord] = _units(plans, config)
+            units: Iterator[Record | RawRecord | BadRecord] = _units(plans, config)
             if config.limit is not None:
                 units = itertools.islice(units, config.limit)
             for chunk in _chunks(units, done_before, size):
-                records = [u for u in chunk if isinstance(u, Record)]
+                records = [u for u in chunk if not isinstance(u, BadRecord)]
                 future = engine.submit(records) if records else None
                 pending.append((chunk, (future, getattr(engine, "generation", 0))))
                 while len(pending) >= window:

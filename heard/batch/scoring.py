@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from heard.batch.records import BadRecord, Record
+from heard.batch.records import BadRecord, RawRecord, Record
 from heard.qa.rubric import Rubric, overall, parse_rubric, prescore
 
 try:  # a C encoder, ~10x faster than json's for these results; the output is the same
@@ -388,14 +388,28 @@ def dumps(data: Any, finite: bool = True) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def score_chunk(records: list[Record], options: ScoreOptions) -> list[tuple[str, bytes]]:
+def score_chunk(
+    records: list[Record | RawRecord], options: ScoreOptions
+) -> list[tuple[str, bytes]]:
     """Score a chunk; one ("ok", result JSON line) or ("error", error JSON line) per record.
 
-    Lines are UTF-8 bytes without the newline. A conversation the coach cannot analyse
-    becomes an error line: it never takes the chunk (or the run) down with it.
+    Lines are UTF-8 bytes without the newline. A RawRecord is parsed here first; a record
+    that cannot be read, or a conversation the coach cannot analyse, becomes an error line:
+    it never takes the chunk (or the run) down with it.
     """
+    from heard.batch.readers import parse_record
+
     out = []
-    for record in records:
+    for unit in records:
+        try:
+            record = parse_record(unit)
+        except Exception as exc:  # noqa: BLE001 - e.g. JSON nested too deep to parse
+            record = BadRecord(unit.source, unit.line, f"unreadable record: {type(exc).__name__}")
+        if isinstance(record, BadRecord):
+            data = record.to_dict()
+            data["conversation_id"] = _safe_id(record.conversation_id, options)
+            out.append(("error", error_line(data)))
+            continue
         if _CRASH_ID is not None and record.conversation_id == _CRASH_ID:
             os._exit(70)  # test hook: a worker dying mid-chunk (see tests/batch)
         try:
@@ -419,7 +433,7 @@ def error_line(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")
 
 
-def _safe_id(conversation_id: str, options: ScoreOptions) -> str | None:
+def _safe_id(conversation_id: str | None, options: ScoreOptions) -> str | None:
     try:
         return _Redactor(options.salt).name(conversation_id)
     except Exception:  # noqa: BLE001 - the coach itself is failing; keep no raw id

@@ -356,3 +356,37 @@ def test_the_usual_turn_is_checked_as_every_turn_is(raw) -> None:
     limits = Limits(max_text_chars=20)
     for _ in range(2):  # the second time the role is known
         assert _check_turn(raw, 3, limits) == _check_turn_fully(raw, 3, limits)
+
+
+def test_raw_lines_parse_where_they_are_scored_into_the_same_records(tmp_path) -> None:
+    from heard.batch.readers import parse_record
+    from heard.batch.records import RawRecord
+
+    path = tmp_path / "in.jsonl"
+    good = {"id": "a", "agent": "maya", "turns": [{"role": "agent", "text": "Hi", "t": 1}]}
+    path.write_text(
+        json.dumps(good) + "\n\n" + '{"id": "b", "turns": [}\n' + json.dumps({"id": "c"}) + "\n"
+    )
+    plan = plan_input(path)
+    parsed = list(read_plan(plan))
+    raw = list(read_plan(plan, raw=True))
+    assert all(isinstance(u, RawRecord) for u in raw)
+    assert [parse_record(u) for u in raw] == parsed
+    assert [type(r).__name__ for r in parsed] == ["Record", "BadRecord", "BadRecord"]
+
+
+def test_a_line_too_deeply_nested_to_parse_is_a_bad_record_in_the_worker() -> None:
+    from heard.batch.records import RawRecord
+    from heard.batch.scoring import ScoreOptions, score_chunk
+    from heard.qa.rubric import DEFAULT_RUBRIC_PATH
+
+    options = ScoreOptions(DEFAULT_RUBRIC_PATH.read_text(encoding="utf-8"), "salt")
+    deep = b'{"id": "d", "turns": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    [(status, line)] = score_chunk([RawRecord("in.jsonl", 7, deep, Limits())], options)
+    assert status == "error"
+    assert json.loads(line) == {
+        "file": "in.jsonl",
+        "line": 7,
+        "conversation_id": None,
+        "error": "unreadable record: RecursionError",
+    }
