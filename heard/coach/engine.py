@@ -567,6 +567,7 @@ class _Chunk:
         "low_list",
         "cased_list",
         "flags",
+        "ready",
     )
 
     def __init__(self, items: list[tuple[str, tuple[Keys, ...]]], flags: int) -> None:
@@ -603,16 +604,29 @@ class _Chunk:
         # end, so the matches are the ones ``finditer`` over ALT gives.
         # When every pattern starts with \b, ``(?<=\b.)`` first drops positions inside words.
         self.patterns = tuple(p for p, _ in items)
-        self.lowered, self.capture = (
-            _compile_lowered(tuple(lowerable), low_flags) if lowerable else (None, False)
-        )
-        self.cased = re.compile("|".join(f"(?:{p})" for p in cased), flags) if cased else None
+        # Compiled by ``prepare`` when the word gate first needs them (a text gated by the
+        # prefilter runs only the patterns that may match, compiled one plan at a time).
+        self.lowered: re.Pattern | None = None
+        self.capture = False
+        self.cased: re.Pattern | None = None
+        self.ready = False
         # A pattern whose required words are missing cannot match anywhere in the text, so
         # leaving it out of the alternation changes no match: when only one pattern of an
         # all-lower-cased chunk can match, that pattern alone is scanned.
         self.low_patterns = tuple(lowerable) if not cased and self.needs is not None else None
         self.low_flags = low_flags
         self.subsets: dict[int, tuple[re.Pattern, bool]] = {}
+
+    def prepare(self) -> None:
+        """Compile the chunk's alternations (once)."""
+        if self.ready:
+            return
+        if self.low_list:
+            self.lowered, self.capture = _compile_lowered(self.low_list, self.low_flags)
+        if self.cased_list:
+            alternation = "|".join(f"(?:{p})" for p in self.cased_list)
+            self.cased = re.compile(alternation, self.flags)
+        self.ready = True
 
     def pick(self, keys: frozenset[str]) -> tuple[re.Pattern, bool] | None:
         """The lower-cased alternation to scan for a text with ``keys`` (None: nothing can
@@ -666,7 +680,17 @@ class PatternGroup:
     ['Take your time']
     """
 
-    __slots__ = ("chunks", "gate", "id", "_fast", "_first_pid", "_where", "_plans", "segment")
+    __slots__ = (
+        "chunks",
+        "gate",
+        "id",
+        "_fast",
+        "_first_pid",
+        "_where",
+        "_plans",
+        "segment",
+        "_ready",
+    )
     CHUNK = 6
     MAX_PLANS = 1024  # scan plans kept per group (one per set of patterns that may match)
 
@@ -682,7 +706,8 @@ class PatternGroup:
         self.id = _register_group(self.gate)
         # The common case: one chunk, all of it lower-cased.
         only = self.chunks[0] if len(self.chunks) == 1 else None
-        self._fast = only if only is not None and only.cased is None else None
+        self._fast = only if only is not None and not only.cased_list else None
+        self._ready = False  # chunks compiled (see ``_prepare``)
         # Prefilter ids: each chunk's lower-cased patterns, then its case-sensitive ones;
         # ``_where[pid - _first_pid]`` is (chunk, case-sensitive part, place in the part).
         ordered: list[str] = []
@@ -695,6 +720,12 @@ class PatternGroup:
         self._where = tuple(where)
         self._first_pid, self.segment = _register_patterns(self.id, ordered, flags)
         self._plans: dict[tuple[int, ...], tuple[tuple[re.Pattern, bool, bool], ...]] = {}
+
+    def _prepare(self) -> None:
+        """Compile every chunk, for texts gated by their words."""
+        for c in self.chunks:
+            c.prepare()
+        self._ready = True
 
     # ------------------------------------------------------------ prefilter path
 
@@ -770,6 +801,8 @@ class PatternGroup:
     def _open(self, index: TextIndex) -> tuple[_Chunk, ...] | list[_Chunk]:
         if index._segs is not None:
             return self.chunks if self._hits(index) else ()
+        if not self._ready:
+            self._prepare()
         opened = index._open
         if opened is None or index._open_count != _GROUP_COUNT:
             opened = index.open_groups
@@ -800,6 +833,8 @@ class PatternGroup:
                 if rx.search(low if lowered else text) is not None:
                     return True
             return False
+        if not self._ready:
+            self._prepare()
         fast = self._fast
         if fast is not None:
             opened = index._open
@@ -830,6 +865,8 @@ class PatternGroup:
             if pids is None:
                 return []
             return self._run(self._plan(pids), text, index.lower, 1 << 30)
+        if not self._ready:
+            self._prepare()
         fast = self._fast
         if fast is not None:
             opened = index._open
@@ -882,6 +919,8 @@ class PatternGroup:
             if pids is None:
                 return 0
             return min(cap, len(self._run(self._plan(pids), text, index.lower, cap)))
+        if not self._ready:
+            self._prepare()
         fast = self._fast
         if fast is None:
             return min(cap, len(self.spans(text, index)))
