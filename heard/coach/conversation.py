@@ -64,11 +64,33 @@ def normalise_role(role: str) -> str:
     r = str(role or "").strip().lower()
     if r not in ROLE_SYNONYMS:
         raise ValueError(f"unknown role {role!r}: use 'agent' or 'customer'")
+    if type(role) is str and len(_ROLE_OF) < 256:
+        _ROLE_OF[role] = ROLE_SYNONYMS[r]
     return ROLE_SYNONYMS[r]
 
 
+# Role values already seen, as written ("agent", "Customer"…) -> "agent" / "customer".
+_ROLE_OF: dict[str, str] = {}
+
+
 def to_turn(item: Turn | Mapping[str, Any]) -> Turn:
-    if isinstance(item, Turn):
+    if type(item) is dict:
+        # The usual turn (from a reader or JSON): a known role, a str text and speaker, a
+        # numeric or missing time; the general conversion below gives the same Turn.
+        value = item.get("role")
+        role = _ROLE_OF.get(value) if type(value) is str else None
+        text = item.get("text")
+        speaker = item.get("speaker")
+        t = item["t"] if "t" in item else item.get("time", item.get("timestamp"))
+        if (
+            role is not None
+            and type(text) is str
+            and type(speaker) is str
+            and speaker
+            and (t is None or (type(t) is float and t - t == 0.0))
+        ):
+            return Turn(speaker, role, text, t)
+    elif isinstance(item, Turn):
         return replace(item, role=normalise_role(item.role))
     if not isinstance(item, Mapping):
         raise TypeError(f"a turn must be a Turn or a dict, not {type(item).__name__}")

@@ -190,3 +190,39 @@ def test_escalations_in_non_ascii_turns_are_counted() -> None:
     )
     assert ca.metrics.escalations == 2
     assert ca.metrics.transfers == 1
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"speaker": "Ana", "role": "agent", "text": "Hi", "t": 2.5},
+        {"speaker": "Sam", "role": "Customer", "text": "Hi", "t": None},
+        {"speaker": "Sam", "role": "user", "text": "Hi"},
+        {"speaker": "Sam", "role": "user", "text": "Hi", "time": 3.0},
+        {"speaker": "Sam", "role": "user", "text": "Hi", "t": None, "timestamp": 3.0},
+        {"speaker": "", "role": "agent", "text": "Hi", "t": 1.0},
+        {"speaker": "Ana", "role": "agent", "text": "Hi", "t": 4},
+        {"speaker": "Ana", "role": "agent", "text": "Hi", "t": float("nan")},
+        {"speaker": "Ana", "role": "agent", "text": "Hi", "t": "12"},
+        {"speaker": 7, "role": "agent", "text": "Hi"},
+        {"speaker": "Ana", "role": "agent", "content": "Hi"},
+        {"speaker": "Ana", "role": "agent", "text": None},
+        {"speaker": "Ana", "role": "", "speaker_role": "agent", "text": "Hi"},
+    ],
+)
+def test_the_usual_turn_converts_as_every_turn_does(item) -> None:
+    from heard.coach.conversation import _ROLE_OF, to_turn
+
+    _ROLE_OF.clear()
+    first = to_turn(item)  # the roles are not known yet: the general conversion
+    assert to_turn(item) == first  # now they are
+    assert to_turn(dict(item)) == first
+
+
+def test_an_unknown_or_unhashable_role_is_refused() -> None:
+    from heard.coach.conversation import to_turn
+
+    with pytest.raises(ValueError):
+        to_turn({"speaker": "x", "role": "wizard", "text": "Hi"})
+    with pytest.raises(ValueError):
+        to_turn({"speaker": "x", "role": ["agent"], "text": "Hi"})
