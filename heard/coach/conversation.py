@@ -47,16 +47,22 @@ _OPEN = re.compile(
     r"can you (?:tell|walk|describe|share)|in what way)\b",
     FLAGS,
 )
-_ESCALATION = Scanner(
+_ESCALATION_PATTERN = (
     r"\b(?:escalat\w*|(?:speak|talk) to (?:a|your|the) (?:manager|supervisor|someone senior)|"
-    r"(?:get|fetch|want) (?:a|your|the) (?:manager|supervisor)|formal complaint|ombudsman)\b",
-    FLAGS,
+    r"(?:get|fetch|want) (?:a|your|the) (?:manager|supervisor)|formal complaint|ombudsman)\b"
 )
-_TRANSFER = Scanner(
+_TRANSFER_PATTERN = (
     r"\b(?:transfer(?:ring)? you|put(?:ting)? you through|connect(?:ing)? you (?:to|with)|"
-    r"hand(?:ing)? you (?:over|on)|pass(?:ing)? you (?:over|on|to))\b",
-    FLAGS,
+    r"hand(?:ing)? you (?:over|on)|pass(?:ing)? you (?:over|on|to))\b"
 )
+_ESCALATION = Scanner(_ESCALATION_PATTERN, FLAGS)
+_TRANSFER = Scanner(_TRANSFER_PATTERN, FLAGS)
+# Both run on the lower-cased turn, where every match holds one of these strings (checked
+# against the patterns by the tests): a turn holding none of them is not scanned.
+_ESCALATION_NEEDS = (
+    "escalat", "manager", "supervisor", "someone senior", "formal complaint", "ombudsman",
+)  # fmt: skip
+_TRANSFER_NEEDS = ("transfer", " you through", "connect", " you ")
 
 
 def normalise_role(role: str) -> str:
@@ -251,8 +257,9 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
     escalations = transfers = 0
     for ta, folded in zip(analysed, folded_turns, strict=True):
         low = _lower(folded)
-        escalations += _ESCALATION.search(folded, low)
-        if ta.turn.role == "agent":
+        if any(map(low.__contains__, _ESCALATION_NEEDS)):
+            escalations += _ESCALATION.search(folded, low)
+        if ta.turn.role == "agent" and any(map(low.__contains__, _TRANSFER_NEEDS)):
             transfers += _TRANSFER.search(folded, low)
     return ConversationMetrics(
         talk_share=share,

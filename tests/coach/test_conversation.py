@@ -226,3 +226,19 @@ def test_an_unknown_or_unhashable_role_is_refused() -> None:
         to_turn({"speaker": "x", "role": "wizard", "text": "Hi"})
     with pytest.raises(ValueError):
         to_turn({"speaker": "x", "role": ["agent"], "text": "Hi"})
+
+
+def test_escalation_and_transfer_checks_skip_only_turns_that_cannot_match() -> None:
+    from heard.coach import conversation as c
+    from heard.qa.rubric import required_strings
+
+    # The scanners run on the lower-cased turn; each match holds one of these strings.
+    assert c._ESCALATION.lowered and c._TRANSFER.lowered
+    for pattern, needs in (
+        (c._ESCALATION_PATTERN, c._ESCALATION_NEEDS),
+        (c._TRANSFER_PATTERN, c._TRANSFER_NEEDS),
+    ):
+        required = required_strings([pattern])
+        assert required
+        # A text holding a required string holds one of the needs.
+        assert all(any(need in string for need in needs) for string in required)
