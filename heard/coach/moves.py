@@ -52,6 +52,8 @@ def open_markers(
 ) -> list[int]:
     """Places (in order) of the markers whose group is in ``opened``; visits only the
     opened groups when they are fewer than the markers (the prefilter opens one or two)."""
+    if not opened:
+        return []
     if len(opened) < len(compiled):
         return sorted(i for gid in opened if (i := places.get(gid)) is not None)
     return [i for i, m in enumerate(compiled) if m.group.id in opened]

@@ -9,6 +9,7 @@ premature when the person is upset and no acknowledgement comes first, and shout
 from __future__ import annotations
 
 import re
+from bisect import insort
 from functools import cache
 
 from .engine import text_keys
@@ -75,14 +76,14 @@ def detect_pitfalls(
     compiled = _pitfall_markers()  # compile (and register) the groups before asking which are open
     visit = open_markers(compiled, _pitfall_places(), keys.open_in(_pitfall_segments()))
     # Shouting counts as mirroring anger whatever the patterns find.
-    extra = [_ANGER]
-    if state is not None and "next_steps" in labels:
+    if _ANGER not in visit:
+        insort(visit, _ANGER)
+    if state is not None and "next_steps" in labels and _PREMATURE not in visit:
         # A premature solution may rest on the next steps alone; they have always been
         # weighed only when the text holds a word the group's patterns need, and still are
         # (whichever way the text was gated).
         if compiled[_PREMATURE].group.words_open(keys):
-            extra.append(_PREMATURE)
-    visit = sorted(set(visit).union(extra))
+            insort(visit, _PREMATURE)
     found: list[Finding] = []
     for i in visit:
         m = compiled[i]

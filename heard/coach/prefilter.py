@@ -1,11 +1,15 @@
 """One pass over a text that tells which of many patterns can match it at all.
 
 Each pattern is rewritten, once, into a Hyperscan expression that matches wherever the
-pattern does (often in more places): lookarounds and most anchors are dropped, and any
-character that is not plain ASCII in the pattern becomes "any character". A text is scanned
-once, as its lower-cased form (``engine.lower_same_length``) with every non-ASCII character
-replaced by ``?``, and the scan reports every pattern that may match. Python's ``re`` then
-runs only those, so results are exactly those of ``re``: a pattern left out cannot match.
+pattern does (often in more places): lookarounds are dropped, counted repeats become "at
+least as many", word boundaries stay only beside a certain ASCII word character, and
+anything that may match a non-ASCII character becomes "any character" (or a class holding
+"?"). A text is scanned as its lower-cased form (``engine.lower_same_length``) with every
+non-ASCII character replaced by ``?``, and the scan reports every pattern that may match.
+Python's ``re`` then runs only those, so results are exactly those of ``re``: a pattern
+left out cannot match. (Case folding maps every character that a case-insensitive ASCII
+pattern character matches to ASCII in the lower-cased form; tests check it for all of
+Unicode.)
 
 Hyperscan is optional: without the ``hyperscan`` package (or on a machine it does not
 support), ``available()`` is False and the engine gates patterns by their words instead.
@@ -28,7 +32,7 @@ except ImportError:  # pragma: no cover - exercised by tests that hide the packa
     _hs = None
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
-_ANY = b"."  # compiled with DOTALL: any one character (the text is one byte a character)
+_ANY = "."  # compiled with DOTALL: any one character (the text is one byte a character)
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # Characters of the ASCII form of a text that a category may stand for ("?" stands for any
 # non-ASCII character).
@@ -80,25 +84,25 @@ def _class(items: list) -> str:
     for kind, value in body:
         if kind is C.LITERAL:
             if value > 0x7F:
-                return _ANY.decode()
+                return _ANY
             chars.add(value)
         elif kind is C.RANGE:
             lo, hi = value
             if hi > 0x7F:
-                return _ANY.decode()
+                return _ANY
             chars.update(range(lo, hi + 1))
         elif kind is C.CATEGORY and value in _CATEGORY_BYTES and not negate:
             chars.update(ord(c) for c in _CATEGORY_BYTES[value])
         else:
-            return _ANY.decode()
+            return _ANY
     if negate:
         # Case folding makes a negated class with letters hard to bound; "?" (any non-ASCII
         # character) may be anything the class allows, so it is never excluded.
         if any(chr(c).isalpha() for c in chars):
-            return _ANY.decode()
+            return _ANY
         chars.discard(ord("?"))
         if not chars:
-            return _ANY.decode()
+            return _ANY
         return "[^" + _runs(chars) + "]"
     return "[" + _runs(chars) + "]"
 
@@ -153,9 +157,9 @@ def _rewrite(seq: list) -> str:
     out: list[str] = []
     for i, (op, av) in enumerate(seq):
         if op is C.LITERAL:
-            out.append(_byte(av) if av <= 0x7F else _ANY.decode())
+            out.append(_byte(av) if av <= 0x7F else _ANY)
         elif op is C.NOT_LITERAL or op is C.ANY:
-            out.append(_ANY.decode())
+            out.append(_ANY)
         elif op is C.IN:
             out.append(_class(av))
         elif op is C.AT:
@@ -295,9 +299,20 @@ def _build(expressions: list[bytes]) -> tuple[Any, list[int]]:
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(hs.dumpb(db))
             os.replace(tmp, path)
+            _prune(path.parent)
         except OSError:
             pass  # a read-only or full disk only costs the next run a compile
     return db, rejected
+
+
+KEEP = 24  # compiled databases kept in the cache folder (the most recently written)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP`` newest databases (lexicons change; old ones linger)."""
+    kept = sorted(folder.glob("prefilter-*.hsdb"), key=lambda p: p.stat().st_mtime)
+    for old in kept[:-KEEP]:
+        old.unlink(missing_ok=True)
 
 
 class _Segment:

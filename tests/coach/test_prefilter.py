@@ -257,6 +257,20 @@ def test_compiled_databases_are_kept_between_runs(
     assert prefilter.cache_dir() is None
 
 
+def test_the_cache_keeps_the_newest_databases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not prefilter.available():
+        pytest.skip("hyperscan is not installed on this machine")
+    monkeypatch.setenv("HEARD_COACH_CACHE", str(tmp_path))
+    monkeypatch.setattr(prefilter, "KEEP", 2)
+    for word in ("alpha", "bravo", "charlie", "delta"):
+        p = prefilter.Prefilter()
+        p.add([rf"\b{word}\b"], FLAGS)
+        assert p.scan(0, f"say {word}") == [0]
+    assert len(list(tmp_path.glob("prefilter-*.hsdb"))) == 2
+
+
 @needs_hyperscan
 def test_scans_from_several_threads_agree() -> None:
     texts = [fold(t) for t in REPLIES] * 40
