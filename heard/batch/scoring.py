@@ -174,6 +174,11 @@ class RedactedText:
             shift = new_end - old_end
         return offset + shift
 
+    @property
+    def unchanged(self) -> bool:
+        """True when nothing was redacted: ``map`` is then the identity (for non-empty spans)."""
+        return not self._passes
+
     def map(self, start: int, end: int) -> tuple[int, int] | None:
         """(start, end) in the redacted text, or None for an empty span."""
         for moves in self._passes:
@@ -182,15 +187,19 @@ class RedactedText:
         return (start, end) if end > start else None
 
 
-def _counts(analysis: Any, kind: str) -> dict[str, int]:
-    """Turns in which each move / pitfall label was found."""
-    counter: Counter[str] = Counter()
+def _counts(analysis: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Turns in which each move, and each pitfall, label was found."""
+    moves: Counter[str] = Counter()
+    pitfalls: Counter[str] = Counter()
     for turn in analysis.turns:
-        if turn.analysis is None:
+        result = turn.analysis
+        if result is None:
             continue
-        findings = turn.analysis.moves if kind == "move" else turn.analysis.pitfalls
-        counter.update({f.label for f in findings})
-    return dict(sorted(counter.items()))
+        if result.moves:
+            moves.update({f.label for f in result.moves})
+        if result.pitfalls:
+            pitfalls.update({f.label for f in result.pitfalls})
+    return dict(sorted(moves.items())), dict(sorted(pitfalls.items()))
 
 
 # Metadata fields whose name says they identify a person are dropped outright: redaction
@@ -267,6 +276,7 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
     emotions = Counter(
         t.customer_state.emotion for t in analysis.turns if t.customer_state is not None
     )
+    moves, pitfalls = _counts(analysis)
     empathy = round(float(analysis.empathy_score), 4)
     if not math.isfinite(empathy):
         odd[0] = True
@@ -282,8 +292,8 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         "rubric_overall": overall(items),
         "rubric": rubric_out,
         "transcript": _transcript(analysis, texts, redactor, odd),
-        "moves": _counts(analysis, "move"),
-        "pitfalls": _counts(analysis, "pitfall"),
+        "moves": moves,
+        "pitfalls": pitfalls,
         "customer_emotions": dict(sorted(emotions.items())),
         "metrics": metrics,
         "reasons": [redactor.text(r) for r in analysis.reasons],
@@ -342,6 +352,7 @@ def _transcript(
             "t": turn.turn.t,
         }
         if turn.analysis is not None:
+            unchanged = redacted.unchanged
             for kind, findings in (
                 ("moves", turn.analysis.moves),
                 ("pitfalls", turn.analysis.pitfalls),
@@ -349,6 +360,12 @@ def _transcript(
                 spans = []
                 for finding in findings:
                     for span in finding.spans:
+                        if unchanged:  # nothing redacted: spans stay where they are
+                            if span.end > span.start:
+                                spans.append(
+                                    {"label": finding.label, "start": span.start, "end": span.end}
+                                )
+                            continue
                         mapped = redacted.map(span.start, span.end)
                         if mapped:
                             spans.append(
