@@ -52,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data")
     ap.add_argument("--model", help="a model written by `heard coach train`")
     ap.add_argument("--n", type=int, default=20000)
-    ap.add_argument("--quantize", action="store_true", help="int8 encoder (HEARD_QUANTIZE)")
+    precision = ap.add_mutually_exclusive_group()
+    precision.add_argument(
+        "--quantize", action="store_true", help="force the int8 encoder (default: the model's)"
+    )
+    precision.add_argument("--float", action="store_true", help="force the float encoder")
     args = ap.parse_args(argv)
     texts = replies(data_dir(args.data), args.n)
     words = sum(len(t.split()) for t in texts) / len(texts)
@@ -77,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch = _torch()
     if args.model:
-        model = CoachModel.load(args.model, quantize=args.quantize)
+        force = True if args.quantize else False if args.float else None
+        model = CoachModel.load(args.model, quantize=force)
     else:
         model = CoachModel.from_base()
         if args.quantize:

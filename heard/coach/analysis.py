@@ -130,6 +130,11 @@ def analyze_with_state(text: str, state: OtherState | None) -> Analysis:
 def apply_model(result: Analysis, model: Any, context: str) -> Analysis:
     """Replace the lexical EPITOME levels and strategy with a learned model's predictions."""
     text = result.text[:MAX_CHARS]
-    levels = model.epitome_levels([(context, text)])[0]
-    strat = model.strategies([text])[0]
+    batch = getattr(model, "analyze_batch", None)
+    if callable(batch):  # one encoder pass gives the levels and the strategy
+        both = batch([text], [context])[0]
+        levels, strat = both["epitome"], both["strategy"]
+    else:
+        levels = model.epitome_levels([(context, text)])[0]
+        strat = model.strategies([text])[0]
     return replace(result, epitome={k: int(v) for k, v in dict(levels).items()}, strategy=strat)

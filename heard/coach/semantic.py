@@ -128,40 +128,45 @@ def _encode(
     max_length: int,
     batch_size: int,
     heads=None,
+    pooled_out: bool = True,
 ):
-    """Mean-pooled vectors (and optionally head logits) for texts, in input order."""
+    """Mean-pooled vectors (and optionally head logits) for texts, in input order.
+
+    All texts are tokenised in one call, then encoded in batches of similar token counts
+    (little padding); with ``pooled_out=False`` only the head logits are kept.
+    """
     torch = _torch()
     n = len(texts)
     dim = encoder.config.hidden_size
-    pooled = torch.zeros((n, dim))
+    pooled = torch.zeros((n, dim) if pooled_out else (0, dim))
     logits: dict[str, Any] = {}
     if n == 0:
         return pooled, logits
-    lengths = [len(t) + (len(contexts[i] or "") if contexts else 0) for i, t in enumerate(texts)]
+    batch_texts = [t or "" for t in texts]
+    if contexts is not None:
+        enc = tokenizer(
+            [c or "" for c in contexts],
+            batch_texts,
+            truncation="longest_first",
+            max_length=max_length,
+        )
+    else:
+        enc = tokenizer(batch_texts, truncation=True, max_length=max_length)
+    ids_all = enc["input_ids"]
+    pad_id = tokenizer.pad_token_id or 0
     with torch.inference_mode():
-        for idx in _batches(n, lengths, batch_size):
-            batch_texts = [texts[i] or "" for i in idx]
-            if contexts is not None:
-                batch_ctx = [contexts[i] or "" for i in idx]
-                enc = tokenizer(
-                    batch_ctx,
-                    batch_texts,
-                    truncation="longest_first",
-                    max_length=max_length,
-                    padding=True,
-                    return_tensors="pt",
-                )
-            else:
-                enc = tokenizer(
-                    batch_texts,
-                    truncation=True,
-                    max_length=max_length,
-                    padding=True,
-                    return_tensors="pt",
-                )
-            out = encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
-            vec = mean_pool(out.last_hidden_state, enc["attention_mask"])
-            pooled[idx] = vec
+        for idx in _batches(n, [len(x) for x in ids_all], batch_size):
+            width = max(len(ids_all[i]) for i in idx)
+            ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, i in enumerate(idx):
+                ids[row, : len(ids_all[i])] = torch.tensor(ids_all[i], dtype=torch.long)
+                mask[row, : len(ids_all[i])] = 1
+            out = encoder(input_ids=ids, attention_mask=mask)
+            vec = mean_pool(out.last_hidden_state, mask)
+            del out
+            if pooled_out:
+                pooled[idx] = vec
             if heads is not None:
                 for name, head in heads.items():
                     value = head(vec)
@@ -562,8 +567,10 @@ class CoachModel:
     def load(cls, path: str | Path, *, quantize: bool | None = None) -> CoachModel:
         """Load a model written by :meth:`save`.
 
-        ``quantize`` (default: the ``HEARD_QUANTIZE`` environment variable, off) swaps the
-        encoder's linear layers for int8 ones: faster on CPU, slightly different numbers.
+        ``quantize`` swaps the encoder's linear layers for int8 ones: faster on a CPU,
+        slightly different numbers. By default the ``HEARD_QUANTIZE`` environment variable
+        decides (``1``/``0``) when set, else the model's ``meta["int8"]``, which training
+        sets when int8 kept the held-out accuracy.
         A features model unpickles its heads: load only models you trained yourself.
         """
         root = Path(path).expanduser()
@@ -588,7 +595,8 @@ class CoachModel:
             heads.load_state_dict(state)
             model = cls(tokenizer, encoder, heads, meta)
         if quantize is None:
-            quantize = os.environ.get("HEARD_QUANTIZE", "").lower() in {"1", "true", "yes"}
+            env = os.environ.get("HEARD_QUANTIZE", "").strip().lower()
+            quantize = env in {"1", "true", "yes"} if env else bool(meta.get("int8"))
         if quantize:
             model.quantize()
         return model
@@ -618,10 +626,17 @@ class CoachModel:
         return root
 
     def quantize(self) -> CoachModel:
+        """Swap the encoder's linear layers for dynamically quantised int8 ones (in place)."""
         torch = _torch()
+        import warnings
+
         from torch.ao.quantization import quantize_dynamic
 
-        self.encoder = quantize_dynamic(self.encoder, {torch.nn.Linear}, dtype=torch.qint8)
+        with warnings.catch_warnings():
+            # torch marks its int8 tensor constructors deprecated (still present in 2.13,
+            # the version the semantic extra pins); users cannot act on the warning.
+            warnings.filterwarnings("ignore", message=".*quantize_per_tensor", category=UserWarning)
+            self.encoder = quantize_dynamic(self.encoder, {torch.nn.Linear}, dtype=torch.qint8)
         self.meta["quantized"] = True
         return self
 
@@ -678,6 +693,7 @@ class CoachModel:
             max_length=int(self.meta["max_length"]),
             batch_size=batch_size,
             heads=self.heads,
+            pooled_out=False,
         )
         return {k: v.numpy() for k, v in logits.items() if k in names}
 
@@ -721,12 +737,20 @@ class CoachModel:
         return [STRATEGIES[i] for i in self._decide("strategy", scores["strategy"])]
 
     def analyze_batch(
-        self, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[str | None] | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH,
     ) -> list[dict[str, Any]]:
-        """Levels and strategy for many replies with one encoder pass each (no context)."""
+        """Levels and strategy for many replies from one encoder pass each.
+
+        ``contexts`` (the seeker's words before each reply) are used by models that read
+        them; the strategy is always judged from the reply alone.
+        """
         if not texts:
             return []
-        scores = self.scores(list(texts), None, batch_size=batch_size)
+        scores = self.scores(list(texts), contexts, batch_size=batch_size)
         levels = {t: self._decide(t, scores[t]) for t in EPITOME_TASKS}
         strat = self._decide("strategy", scores["strategy"])
         return [

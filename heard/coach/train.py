@@ -1,14 +1,17 @@
 """``heard coach train``: learn the coach's semantic heads from labelled data you provide.
 
-By default (``--mode features``) the bundled all-MiniLM-L6-v2 encoder is used as shipped:
-its pooled vectors, the product of reply and seeker vectors, TF-IDF word and character
-n-grams and, when the data marks evidence phrases, the aggregates of a token tagger trained
-on them, feed class-weighted logistic-regression heads for the three EPITOME mechanisms
-(levels 0/1/2) and the eight ESConv support strategies. Regularisation and per-class
-decision offsets are chosen by grouped cross-validation on the training files. It takes
-minutes on two CPU cores. ``--mode finetune`` trains the encoder's upper layers with linear
-heads instead (much slower on a CPU). The model goes to ``--out``, a directory outside the
-installed package::
+By default (``--mode finetune``) the bundled all-MiniLM-L6-v2 encoder is cut to its lowest
+``--layers`` layers and the upper ones are fine-tuned on the EPITOME pairs with one
+multi-task objective: the levels (0/1/2) of the three mechanisms from the pooled reply,
+and, per token, whether it lies inside an evidence phrase the annotators marked. The epoch
+and per-class decision offsets are chosen on a held-out 15 % of the training pairs; the
+ESConv strategy head is then a logistic regression over the fine-tuned encoder's vectors.
+The model answers everything from one encoder pass per reply; when an int8 copy of the
+encoder keeps the held-out accuracy, it becomes the model's default (faster on a CPU).
+``--mode features`` keeps the encoder as shipped and fits logistic-regression heads over
+its pooled vectors, TF-IDF n-grams, an evidence tagger and the lexical engine's findings,
+chosen by grouped cross-validation (slower to answer). The model, fine-tuned encoder
+included, goes to ``--out``, a directory outside the installed package::
 
     heard coach train --data ../shared/data --out ~/heard-models/coach
 
@@ -33,7 +36,8 @@ same directory without leaking into the model. Two layouts are understood:
        DIR/strategies.train.csv   text,strategy[,context][,group]   (strategy: one of the eight names)
 
 Either file may be missing, but not both. Model selection uses the training files alone:
-grouped cross-validation (features mode) or a 15 % held-out part of them (finetune mode).
+a 15 % held-out part of them, whole seeker posts (finetune mode), or grouped
+cross-validation (features mode).
 """
 
 from __future__ import annotations
@@ -254,8 +258,9 @@ def _class_weights(labels: Sequence[int], n_classes: int, power: float):
 class TrainConfig:
     # "features": linear heads over the shipped encoder's pooled vectors and TF-IDF n-grams,
     # regularisation and decision offsets chosen by cross-validation on the training data.
-    # "finetune": train the encoder's upper layers with the heads (much slower on a CPU).
-    mode: str = "features"
+    # "finetune": cut the encoder to ``layers`` layers and train its upper ones with the
+    # EPITOME heads; the strategy head is then fitted on the fine-tuned vectors.
+    mode: str = "finetune"
     pools: tuple[str, ...] = ("mean", "mean_mid", "max")
     pair: bool = True
     # Learn a token tagger from the annotators' evidence phrases (rationales) and give the
@@ -272,21 +277,25 @@ class TrainConfig:
     folds: int = 5
     epochs: int = 4
     batch_size: int = 16
-    lr: float = 5e-5
+    lr: float = 1e-4
     head_lr: float = 1e-3
     weight_decay: float = 0.01
     warmup: float = 0.06
-    max_length: int = 128
-    strategy_max_length: int = 64
-    strategy_per_epoch: int = 4000
-    use_context: bool = False
+    # Tokens read per reply (about one reply in eight is longer than 64 tokens).
+    max_length: int = 96
+    # Encoder layers kept (of the shipped six): fewer layers answer faster.
+    layers: int = 4
     # The lowest layers are kept as shipped and their outputs computed once: training then
     # costs a fraction of full fine-tuning on a 2-core machine (0 = fine-tune everything).
-    freeze_layers: int = 3
+    freeze_layers: int = 2
     rationale_weight: float = 0.5
     class_weight_power: float = 0.5
     val_fraction: float = 0.15
     tune_bias: bool = True
+    # Finetune mode: measure an int8 copy of the encoder on the held-out pairs and make it
+    # the default when it loses at most this much mean macro-F1 there.
+    int8: bool = True
+    int8_tolerance: float = 0.01
     seed: int = 13
 
 
@@ -294,24 +303,15 @@ def _tokenize_epitome(tokenizer, examples: list[EpitomeExample], cfg: TrainConfi
     """Token ids plus, per task, a 0/1 tag per token: inside one of the rationale phrases."""
     items = []
     for ex in examples:
-        if cfg.use_context:
-            enc = tokenizer(
-                ex.seeker,
-                ex.response,
-                truncation="longest_first",
-                max_length=cfg.max_length,
-                return_offsets_mapping=True,
-            )
-            seq = enc.sequence_ids()
-            in_response = [s == 1 for s in seq]
-        else:
-            enc = tokenizer(
-                ex.response,
-                truncation=True,
-                max_length=cfg.max_length,
-                return_offsets_mapping=True,
-            )
-            in_response = [s == 0 for s in enc.sequence_ids()]
+        # The reply alone: the strategy head reads the same pass, and replies are judged
+        # without the seeker's words when there are none.
+        enc = tokenizer(
+            ex.response,
+            truncation=True,
+            max_length=cfg.max_length,
+            return_offsets_mapping=True,
+        )
+        in_response = [s == 0 for s in enc.sequence_ids()]
         offsets = enc["offset_mapping"]
         tags = {}
         lowered = ex.response.lower()
@@ -326,14 +326,6 @@ def _tokenize_epitome(tokenizer, examples: list[EpitomeExample], cfg: TrainConfi
                 for inside, (s, e) in zip(in_response, offsets, strict=True)
             ]
         items.append((enc["input_ids"], tags, ex.levels))
-    return items
-
-
-def _tokenize_strategies(tokenizer, turns: list[StrategyExample], cfg: TrainConfig):
-    items = []
-    for t in turns:
-        enc = tokenizer(t.text, truncation=True, max_length=cfg.strategy_max_length)
-        items.append((enc["input_ids"], STRATEGIES.index(t.strategy)))
     return items
 
 
@@ -366,6 +358,75 @@ def _tune_bias(logits, gold: list[int], n_classes: int) -> list[float]:
     return best[1]
 
 
+def _cap_turns(turns: list[StrategyExample], cfg: TrainConfig, log) -> list[StrategyExample]:
+    """Whole conversations, in a fixed pseudo-random order, up to ``strategy_max_turns``."""
+    if len(turns) <= cfg.strategy_max_turns:
+        return turns
+    by_group: dict[str, list[StrategyExample]] = {}
+    for t in turns:
+        by_group.setdefault(t.group, []).append(t)
+    order = sorted(by_group, key=lambda g: hashlib.sha1(f"{cfg.seed}:{g}".encode()).digest())
+    kept: list[StrategyExample] = []
+    for g in order:
+        if len(kept) + len(by_group[g]) > cfg.strategy_max_turns and kept:
+            break
+        kept += by_group[g]
+    log(f"using {len(kept)} of {len(turns)} strategy turns")
+    return kept
+
+
+def _linear_from_logistic(linear, clf, n_classes: int) -> None:
+    """Copy a fitted multinomial logistic regression into ``linear`` (same decisions);
+    classes the data lacked get a very low score."""
+    import numpy as np
+    import torch
+
+    weight = np.zeros((n_classes, clf.coef_.shape[1]), dtype=np.float32)
+    bias = np.full(n_classes, -30.0, dtype=np.float32)
+    classes = list(clf.classes_)
+    if len(classes) == 2:  # binary: sklearn keeps one row, the score of the second class
+        weight[classes[1]] = clf.coef_[0]
+        bias[classes[0]] = 0.0
+        bias[classes[1]] = clf.intercept_[0]
+    else:
+        weight[classes] = clf.coef_
+        bias[classes] = clf.intercept_
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(weight))
+        linear.bias.copy_(torch.from_numpy(bias))
+
+
+def _held_out_f1(model, examples: list[EpitomeExample], bias: dict[str, list[float]]):
+    """Macro-F1 per mechanism of ``model`` (decision offsets ``bias``) on ``examples``."""
+    import numpy as np
+
+    scores = model.scores([e.response for e in examples], None, names=EPITOME_TASKS)
+    out = {}
+    for t in EPITOME_TASKS:
+        s = scores[t] + np.asarray(bias.get(t, [0.0] * LEVELS), dtype=scores[t].dtype)
+        out[t] = macro_f1([e.levels[t] for e in examples], s.argmax(-1).tolist(), range(LEVELS))
+    return out
+
+
+def _int8_check(model, held: list[EpitomeExample], bias, cfg: TrainConfig, log):
+    """Compare the float and int8 encoders on the held-out pairs; int8 answers faster on a
+    CPU and becomes the model's default when it costs at most ``cfg.int8_tolerance`` of
+    mean macro-F1 there."""
+    from heard.coach.semantic import CoachModel
+
+    full = _held_out_f1(model, held, bias)
+    copy_ = CoachModel(model.tokenizer, copy.deepcopy(model.encoder), model.heads, model.meta)
+    quant = _held_out_f1(copy_.quantize(), held, bias)
+    drop = sum(full.values()) / len(full) - sum(quant.values()) / len(quant)
+    use = drop <= cfg.int8_tolerance
+    log(
+        "int8 encoder on the held-out pairs: "
+        + "  ".join(f"{t} {full[t]:.3f}->{quant[t]:.3f}" for t in EPITOME_TASKS)
+        + f"  ({'used' if use else 'not used'} by default)"
+    )
+    return {"float": full, "int8": quant, "mean_drop": round(drop, 4), "use": use}
+
+
 def train_model(
     epitome: list[EpitomeExample],
     turns: list[StrategyExample],
@@ -373,8 +434,20 @@ def train_model(
     *,
     log: Callable[[str], None] = print,
 ):
-    """Fine-tune the bundled encoder and heads; return ``(CoachModel, report)``."""
-    from heard.coach.semantic import CoachModel, _torch, mean_pool
+    """Fine-tune the bundled encoder on the EPITOME pairs; return ``(CoachModel, report)``.
+
+    One multi-task objective: the three mechanisms' levels from the mean-pooled reply, plus,
+    per token, whether it lies inside an evidence phrase the annotators marked. Only the
+    lowest ``cfg.layers`` layers of the encoder are kept (fewer layers answer faster), the
+    lowest ``cfg.freeze_layers`` of those stay as shipped and their outputs are computed once
+    per text. The epoch and the per-class decision offsets are chosen on a held-out part of
+    the training pairs (whole seeker posts). The strategy head is then a logistic regression
+    over the fine-tuned encoder's pooled vectors of the strategy-labelled turns, copied into
+    a linear layer: one encoder pass per reply gives every answer.
+    """
+    import numpy as np
+
+    from heard.coach.semantic import CoachModel, _encode, _torch, mean_pool
 
     cfg = cfg or TrainConfig()
     torch = _torch()
@@ -382,36 +455,31 @@ def train_model(
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
 
-    model = CoachModel.from_base(
-        {"max_length": cfg.max_length, "use_context": cfg.use_context, "bias": {}}
-    )
+    model = CoachModel.from_base({"max_length": cfg.max_length, "use_context": False, "bias": {}})
     tok, encoder, heads = model.tokenizer, model.encoder, model.heads
     hidden = encoder.config.hidden_size
+    keep = max(1, min(cfg.layers, len(encoder.encoder.layer)))
+    if keep < len(encoder.encoder.layer):
+        encoder.encoder.layer = encoder.encoder.layer[:keep]
+        encoder.config.num_hidden_layers = keep
+    layers = encoder.encoder.layer
+    frozen = max(0, min(cfg.freeze_layers, keep))
     rationale_head = torch.nn.Linear(hidden, len(EPITOME_TASKS))
     pad_id = tok.pad_token_id or 0
 
     ep_train = [e for e in epitome if not _held_out(e.group, cfg.val_fraction, cfg.seed)]
     ep_val = [e for e in epitome if _held_out(e.group, cfg.val_fraction, cfg.seed)]
-    st_train = [t for t in turns if not _held_out(t.group, cfg.val_fraction, cfg.seed)]
-    st_val = [t for t in turns if _held_out(t.group, cfg.val_fraction, cfg.seed)]
     if len(ep_val) < 2 or len(ep_train) < 2:  # tiny data sets: train and pick on all of it
         ep_train = ep_val = epitome
-    if turns and (len(st_val) < 2 or len(st_train) < 2):
-        st_train = st_val = turns
     log(
-        f"training on {len(ep_train)} EPITOME pairs and {len(st_train)} strategy turns; "
-        f"holding out {len(ep_val)} / {len(st_val)} to choose the epoch"
+        f"fine-tuning {keep - frozen} of {keep} encoder layers on {len(ep_train)} EPITOME "
+        f"pairs; holding out {len(ep_val)} to choose the epoch and offsets"
     )
-
     ep_items = _tokenize_epitome(tok, ep_train, cfg)
     ep_val_items = _tokenize_epitome(tok, ep_val, cfg)
-    st_items = _tokenize_strategies(tok, st_train, cfg)
-    st_val_items = _tokenize_strategies(tok, st_val, cfg)
 
     from transformers.masking_utils import create_bidirectional_mask
 
-    layers = encoder.encoder.layer
-    frozen = max(0, min(cfg.freeze_layers, len(layers)))
     if frozen:
         for p in encoder.embeddings.parameters():
             p.requires_grad_(False)
@@ -430,7 +498,7 @@ def train_model(
         cache: list[Any] = [None] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         encoder.eval()
-        with torch.no_grad():
+        with torch.inference_mode():
             for start in range(0, len(order), 64):
                 idx = order[start : start + 64]
                 ids, mask = _pad(torch, [seqs[i] for i in idx], pad_id)
@@ -441,13 +509,10 @@ def train_model(
 
     caches: dict[str, list[Any]] = {}
     if frozen:
-        for name, items in (
-            ("ep", ep_items),
-            ("ep_val", ep_val_items),
-            ("st", st_items),
-            ("st_val", st_val_items),
-        ):
-            caches[name] = build_cache([c[0] for c in items])
+        caches["ep"] = build_cache([c[0] for c in ep_items])
+        caches["ep_val"] = (
+            caches["ep"] if ep_val is ep_train else build_cache([c[0] for c in ep_val_items])
+        )
         log(f"cached the {frozen} frozen layers ({time.monotonic() - started:.0f}s)")
 
     def forward(kind: str, items, idx: list[int]):
@@ -467,44 +532,27 @@ def train_model(
         )
         for t in EPITOME_TASKS
     }
-    st_weight = torch.tensor(
-        _class_weights(
-            [STRATEGIES.index(t.strategy) for t in st_train] or [0],
-            len(STRATEGIES),
-            cfg.class_weight_power,
-        )
-    )
-
-    per_epoch_st = min(len(st_items), cfg.strategy_per_epoch)
-    st_batch = cfg.batch_size * 2
-    steps_per_epoch = math.ceil(len(ep_items) / cfg.batch_size) + math.ceil(per_epoch_st / st_batch)
+    steps_per_epoch = math.ceil(len(ep_items) / cfg.batch_size)
     total_steps = max(1, steps_per_epoch * cfg.epochs)
     warmup_steps = int(total_steps * cfg.warmup)
-
     no_decay = ("bias", "LayerNorm.weight")
+    trainable = [(n, p) for n, p in encoder.named_parameters() if p.requires_grad]
     groups = [
         {
-            "params": [
-                p
-                for n, p in encoder.named_parameters()
-                if p.requires_grad and not n.endswith(no_decay)
-            ],
+            "params": [p for n, p in trainable if not n.endswith(no_decay)],
             "lr": cfg.lr,
             "weight_decay": cfg.weight_decay,
         },
+        {"params": [p for n, p in trainable if n.endswith(no_decay)], "lr": cfg.lr},
         {
-            "params": [
-                p for n, p in encoder.named_parameters() if p.requires_grad and n.endswith(no_decay)
-            ],
-            "lr": cfg.lr,
-            "weight_decay": 0.0,
-        },
-        {
-            "params": list(heads.parameters()) + list(rationale_head.parameters()),
+            "params": [p for t in EPITOME_TASKS for p in heads[t].parameters()]
+            + list(rationale_head.parameters()),
             "lr": cfg.head_lr,
-            "weight_decay": 0.0,
         },
     ]
+    groups = [g for g in groups if g["params"]]
+    for g in groups:
+        g.setdefault("weight_decay", 0.0)
     opt = torch.optim.AdamW(groups)
     base_lrs = [g["lr"] for g in groups]
 
@@ -519,7 +567,7 @@ def train_model(
     def evaluate():
         encoder.eval()
         heads.eval()
-        logits = {t: [] for t in (*EPITOME_TASKS, "strategy")}
+        logits: dict[str, list[Any]] = {t: [] for t in EPITOME_TASKS}
         with torch.inference_mode():
             for start in range(0, len(ep_val_items), 64):
                 idx = list(range(start, min(start + 64, len(ep_val_items))))
@@ -527,89 +575,69 @@ def train_model(
                 vec = mean_pool(states, mask)
                 for t in EPITOME_TASKS:
                     logits[t].append(heads[t](vec))
-            for start in range(0, len(st_val_items), 128):
-                idx = list(range(start, min(start + 128, len(st_val_items))))
-                states, _, mask = forward("st_val", st_val_items, idx)
-                vec = mean_pool(states, mask)
-                logits["strategy"].append(heads["strategy"](vec))
-        out = {k: torch.cat(v) if v else None for k, v in logits.items()}
+        out = {t: torch.cat(v) for t, v in logits.items()}
         gold = {t: [c[2][t] for c in ep_val_items] for t in EPITOME_TASKS}
-        gold["strategy"] = [c[1] for c in st_val_items]
-        scores = {}
-        for t in EPITOME_TASKS:
-            if out[t] is not None:
-                scores[t] = macro_f1(gold[t], out[t].argmax(-1).tolist(), range(LEVELS))
-        if out["strategy"] is not None:
-            scores["strategy"] = macro_f1(
-                gold["strategy"], out["strategy"].argmax(-1).tolist(), range(len(STRATEGIES))
-            )
-        return scores, out, gold
+        plain = {t: macro_f1(gold[t], out[t].argmax(-1).tolist(), range(LEVELS)) for t in out}
+        return plain, out, gold
 
     ce = torch.nn.functional.cross_entropy
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     step = 0
     best: dict[str, Any] = {"score": -1.0}
     history = []
-    for epoch in range(1, cfg.epochs + 1):
+    for epoch in range(1, (cfg.epochs if ep_items else 0) + 1):
         encoder.train()
         heads.train()
         rationale_head.train()
         order = list(range(len(ep_items)))
         random.shuffle(order)
-        batches: list[tuple[str, list[int]]] = [
-            ("ep", order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)
-        ]
-        st_pick = random.sample(range(len(st_items)), per_epoch_st) if per_epoch_st else []
-        batches += [("st", st_pick[i : i + st_batch]) for i in range(0, len(st_pick), st_batch)]
-        random.shuffle(batches)
         running = 0.0
-        for kind, idx in batches:
+        batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+        for idx in batches:
             set_lr(step)
-            if kind == "ep":
-                chunk = [ep_items[i] for i in idx]
-                hidden_states, ids, mask = forward("ep", ep_items, idx)
-                vec = mean_pool(hidden_states, mask)
-                loss = 0.0
-                for t in EPITOME_TASKS:
-                    gold = torch.tensor([c[2][t] for c in chunk])
-                    loss = loss + ce(heads[t](vec), gold, weight=weights[t])
-                if cfg.rationale_weight > 0:
-                    width = ids.shape[1]
-                    tags = torch.zeros((len(chunk), width, len(EPITOME_TASKS)))
-                    for b, c in enumerate(chunk):
-                        for k, t in enumerate(EPITOME_TASKS):
-                            tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
-                    token_logits = rationale_head(hidden_states)
-                    per_token = bce(token_logits, tags, reduction="none").mean(-1)
-                    m = mask.to(per_token.dtype)
-                    loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
-            else:
-                chunk = [st_items[i] for i in idx]
-                states, ids, mask = forward("st", st_items, idx)
-                vec = mean_pool(states, mask)
-                gold = torch.tensor([c[1] for c in chunk])
-                loss = ce(heads["strategy"](vec), gold, weight=st_weight)
+            chunk = [ep_items[i] for i in idx]
+            hidden_states, ids, mask = forward("ep", ep_items, idx)
+            vec = mean_pool(hidden_states, mask)
+            loss = 0.0
+            for t in EPITOME_TASKS:
+                gold = torch.tensor([c[2][t] for c in chunk])
+                loss = loss + ce(heads[t](vec), gold, weight=weights[t])
+            if cfg.rationale_weight > 0:
+                tags = torch.zeros((len(chunk), ids.shape[1], len(EPITOME_TASKS)))
+                for b, c in enumerate(chunk):
+                    for k, t in enumerate(EPITOME_TASKS):
+                        tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
+                per_token = bce(rationale_head(hidden_states), tags, reduction="none").mean(-1)
+                m = mask.to(per_token.dtype)
+                loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
             opt.step()
             step += 1
             running += loss.item()
-        scores, val_logits, val_gold = evaluate()
-        ep_scores = [scores[t] for t in EPITOME_TASKS if t in scores]
-        score = sum(ep_scores) / len(ep_scores) if ep_scores else scores.get("strategy", 0.0)
+        plain, val_logits, val_gold = evaluate()
+        bias = {t: [0.0] * LEVELS for t in EPITOME_TASKS}
+        tuned = dict(plain)
+        if cfg.tune_bias:
+            for t in EPITOME_TASKS:
+                bias[t] = _tune_bias(val_logits[t], val_gold[t], LEVELS)
+                shifted = val_logits[t] + torch.tensor(bias[t])
+                tuned[t] = macro_f1(val_gold[t], shifted.argmax(-1).tolist(), range(LEVELS))
+        score = sum(tuned.values()) / len(tuned)
         elapsed = time.monotonic() - started
         history.append(
             {
                 "epoch": epoch,
                 "loss": running / max(1, len(batches)),
-                "held_out": scores,
+                "held_out": plain,
+                "held_out_with_offsets": tuned,
                 "seconds": round(elapsed, 1),
             }
         )
         log(
             f"epoch {epoch}/{cfg.epochs}: loss {running / max(1, len(batches)):.3f}  held-out "
-            + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            + "  ".join(f"{k} {plain[k]:.3f}/{tuned[k]:.3f}" for k in plain)
             + f"  ({elapsed:.0f}s)"
         )
         if score > best["score"]:
@@ -618,34 +646,61 @@ def train_model(
                 "epoch": epoch,
                 "encoder": copy.deepcopy(encoder.state_dict()),
                 "heads": copy.deepcopy(heads.state_dict()),
-                "logits": val_logits,
-                "gold": val_gold,
-                "scores": scores,
+                "bias": bias,
+                "scores": tuned,
             }
+    if epitome:
+        encoder.load_state_dict(best["encoder"])
+        heads.load_state_dict(best["heads"])
+    encoder.eval()
+    heads.eval()
+    caches.clear()
 
-    encoder.load_state_dict(best["encoder"])
-    heads.load_state_dict(best["heads"])
-    bias: dict[str, list[float]] = {}
-    if cfg.tune_bias and epitome:
-        for t in EPITOME_TASKS:
-            bias[t] = _tune_bias(best["logits"][t], best["gold"][t], LEVELS)
+    selection: dict[str, Any] = {}
+    turns = _cap_turns(turns, cfg, log)
+    if turns:
+        texts = [t.text for t in turns]
+        pooled, _ = _encode(tok, encoder, texts, None, max_length=cfg.max_length, batch_size=64)
+        # Scaled to unit mean norm: the solver converges in far fewer steps; the scale is
+        # folded back into the copied weights.
+        X = pooled.numpy()
+        scale = float(np.linalg.norm(X, axis=1).mean()) or 1.0
+        X = X / scale
+        y = [STRATEGIES.index(t.strategy) for t in turns]
+        groups_st = [t.group or str(i) for i, t in enumerate(turns)]
+        log(f"encoded {len(texts)} strategy turns ({time.monotonic() - started:.0f}s)")
+        clf, chosen = _fit_head(
+            X, y, groups_st, cfg.strategy_c_grid, cfg, len(STRATEGIES), log, "strategy"
+        )
+        _linear_from_logistic(heads["strategy"][-1], clf, len(STRATEGIES))
+        with torch.no_grad():
+            heads["strategy"][-1].weight.div_(scale)
+        selection["strategy"] = chosen
+
+    bias_out = best.get("bias", {}) if cfg.tune_bias else {}
+    int8 = _int8_check(model, ep_val, bias_out, cfg, log) if epitome and cfg.int8 else None
+    if int8 is not None:
+        model.meta["int8"] = int8["use"]
     model.meta.update(
         {
-            "bias": bias,
+            "bias": bias_out,
             "trained": {
+                "mode": "finetune",
                 "epochs": cfg.epochs,
-                "best_epoch": best["epoch"],
-                "held_out": best["scores"],
+                "best_epoch": best.get("epoch"),
+                "held_out": best.get("scores"),
+                "selection": selection,
+                "int8": int8,
                 "epitome_pairs": len(ep_train),
-                "strategy_turns": len(st_train),
+                "strategy_turns": len(turns),
                 "seconds": round(time.monotonic() - started, 1),
-                "config": cfg.__dict__,
+                "config": {
+                    k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.__dict__.items()
+                },
             },
         }
     )
-    encoder.eval()
-    heads.eval()
-    report = {"history": history, **model.meta["trained"], "bias": bias}
+    report = {"history": history, **model.meta["trained"], "bias": bias_out}
     return model, report
 
 
@@ -784,18 +839,7 @@ def train_features(
 
     cfg = cfg or TrainConfig()
     started = time.monotonic()
-    if len(turns) > cfg.strategy_max_turns:
-        by_group: dict[str, list[StrategyExample]] = {}
-        for t in turns:
-            by_group.setdefault(t.group, []).append(t)
-        order = sorted(by_group, key=lambda g: hashlib.sha1(f"{cfg.seed}:{g}".encode()).digest())
-        kept: list[StrategyExample] = []
-        for g in order:
-            if len(kept) + len(by_group[g]) > cfg.strategy_max_turns and kept:
-                break
-            kept += by_group[g]
-        log(f"using {len(kept)} of {len(turns)} strategy turns")
-        turns = kept
+    turns = _cap_turns(turns, cfg, log)
     featurizer = Featurizer(
         cfg.pools, pair=cfg.pair, dense_weight=cfg.dense_weight, max_length=cfg.max_length
     )
@@ -899,7 +943,8 @@ def _run(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
         mode=args.mode,
         epochs=args.epochs,
-        use_context=args.context,
+        layers=args.layers,
+        lr=args.lr,
         max_length=args.max_length,
         seed=args.seed,
         freeze_layers=args.freeze_layers,
@@ -923,20 +968,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--mode",
         choices=("features", "finetune"),
         default=TrainConfig.mode,
-        help="linear heads over the shipped encoder (default, minutes) or fine-tuning "
-        "its upper layers (slow on a CPU)",
+        help="fine-tune the encoder's upper layers with the heads, or fit linear "
+        "heads over the shipped encoder and n-gram features",
     )
     parser.add_argument(
         "--epochs", type=int, default=TrainConfig.epochs, help="fine-tuning epochs (finetune mode)"
     )
-    parser.add_argument("--max-length", type=int, default=TrainConfig.max_length)
     parser.add_argument(
-        "--context", action="store_true", help="encode the seeker's post before the response"
+        "--max-length",
+        type=int,
+        default=TrainConfig.max_length,
+        help="tokens read per reply, in training and later when the model answers",
     )
-    parser.add_argument("--rationale-weight", type=float, default=TrainConfig.rationale_weight)
+    parser.add_argument(
+        "--layers",
+        type=int,
+        default=TrainConfig.layers,
+        help="encoder layers kept, of six (finetune mode; fewer answer faster)",
+    )
+    parser.add_argument(
+        "--lr", type=float, default=TrainConfig.lr, help="encoder learning rate (finetune mode)"
+    )
+    parser.add_argument(
+        "--rationale-weight",
+        type=float,
+        default=TrainConfig.rationale_weight,
+        help="weight of the evidence-phrase tagging loss (finetune mode)",
+    )
     parser.add_argument("--no-bias", action="store_true", help="skip per-class offset tuning")
     parser.add_argument(
-        "--no-lexical", action="store_true", help="leave the lexical engine's findings out"
+        "--no-lexical",
+        action="store_true",
+        help="features mode: leave the lexical engine's findings out",
     )
     parser.add_argument(
         "--strategy-max-turns",
@@ -961,12 +1024,17 @@ def register_train(coach_subparsers) -> argparse.ArgumentParser:
         "train",
         help="fine-tune the semantic heads on labelled data",
         description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     return add_arguments(parser)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = add_arguments(argparse.ArgumentParser(prog="heard coach train"))
+    parser = add_arguments(
+        argparse.ArgumentParser(
+            prog="heard coach train", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        )
+    )
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -156,3 +156,104 @@ def test_scoring_in_slices_gives_the_same_answers(base_model, monkeypatch):
     monkeypatch.setattr(semantic, "SCORE_CHUNK", 2)
     assert base_model.epitome_levels(pairs) == whole
     assert len(base_model.analyze_batch([p[1] for p in pairs])) == 5
+
+
+class _OnePass:
+    """A model that answers levels and strategy together and records how it was asked."""
+
+    def __init__(self):
+        self.calls: list[tuple[list[str], list[str] | None]] = []
+
+    def analyze_batch(self, texts, contexts=None):
+        self.calls.append((list(texts), None if contexts is None else list(contexts)))
+        return [
+            {
+                "epitome": {"emotional_reactions": 2, "interpretations": 0, "explorations": 1},
+                "strategy": "Question",
+            }
+            for _ in texts
+        ]
+
+    def epitome_levels(self, pairs):  # pragma: no cover - must not be used
+        raise AssertionError("levels and strategy come from one analyze_batch call")
+
+    strategies = epitome_levels
+
+
+def test_analyze_with_a_model_asks_it_once():
+    from heard.coach import analyze
+
+    model = _OnePass()
+    a = analyze("How are you holding up?", context="I lost my job.", model=model)
+    assert model.calls == [(["How are you holding up?"], ["I lost my job."])]
+    assert a.epitome == {"emotional_reactions": 2, "interpretations": 0, "explorations": 1}
+    assert a.strategy == "Question"
+
+
+def test_a_conversation_asks_the_model_once_for_all_agent_turns():
+    from heard.coach import analyze_conversation
+
+    model = _OnePass()
+    ca = analyze_conversation(
+        [
+            {"role": "customer", "text": "My order never came."},
+            {"role": "agent", "text": "That is frustrating. When did you order?"},
+            {"role": "customer", "text": "Last week."},
+            {"role": "agent", "text": "Thanks, I will check."},
+        ],
+        model=model,
+    )
+    assert model.calls == [
+        (
+            ["That is frustrating. When did you order?", "Thanks, I will check."],
+            ["My order never came.", "Last week."],
+        )
+    ]
+    assert ca.turns[3].analysis.strategy == "Question"
+
+
+@pytest.mark.semantic
+def test_analyze_batch_agrees_with_the_separate_calls(base_model):
+    pairs = [("I lost my job.", "That sounds scary. What happened?"), ("", "Okay."), (None, "")]
+    both = base_model.analyze_batch([p[1] for p in pairs], [p[0] for p in pairs])
+    assert [b["epitome"] for b in both] == base_model.epitome_levels(pairs)
+    assert [b["strategy"] for b in both] == base_model.strategies([p[1] for p in pairs])
+
+
+@pytest.mark.semantic
+def test_heads_see_the_same_vectors_as_embed(base_model):
+    """The one-pass encoder (token ids padded by hand) matches the reference pooling."""
+    import numpy as np
+
+    from heard.coach.semantic import _encode, _l2
+
+    texts = ["a fairly long reply about a refund that never arrived, again", "ok", ""]
+    pooled, logits = _encode(
+        base_model.tokenizer,
+        base_model.encoder,
+        texts,
+        None,
+        max_length=16,
+        batch_size=2,
+        heads=base_model.heads,
+    )
+    ref = base_model.embed(texts)  # max_length 128: the long text differs only when cut
+    assert np.allclose(_l2(pooled).numpy()[1:], ref[1:], atol=1e-5)
+    assert set(logits) == {*EPITOME_TASKS, "strategy"}
+    assert all(v.shape[0] == 3 for v in logits.values())
+
+
+@pytest.mark.semantic
+def test_load_follows_the_models_int8_choice_unless_told(base_model, tmp_path, monkeypatch):
+    from heard.coach.semantic import CoachModel
+
+    base_model.meta["int8"] = True
+    try:
+        saved = base_model.save(tmp_path / "m")
+    finally:
+        del base_model.meta["int8"]
+    monkeypatch.delenv("HEARD_QUANTIZE", raising=False)
+    assert CoachModel.load(saved).meta.get("quantized") is True
+    assert CoachModel.load(saved, quantize=False).meta.get("quantized") is None
+    monkeypatch.setenv("HEARD_QUANTIZE", "0")
+    assert CoachModel.load(saved).meta.get("quantized") is None

@@ -195,16 +195,15 @@ def test_registers_the_train_subcommand():
 
 
 # -- training (needs torch) ---------------------------------------------------------------
-TINY = TrainConfig(c_grid=(1.0,), folds=2, max_length=32)
+TINY = TrainConfig(mode="features", c_grid=(1.0,), folds=2, max_length=32)
 TINY_FINETUNE = TrainConfig(
     mode="finetune",
     epochs=1,
     batch_size=8,
     max_length=32,
-    strategy_max_length=16,
-    strategy_per_epoch=16,
     val_fraction=0.0,
-    freeze_layers=5,
+    layers=2,
+    freeze_layers=1,
 )
 
 
@@ -278,6 +277,36 @@ def test_finetune_mode_round_trips(tmp_path):
     assert (tmp_path / "ft" / "encoder" / "config.json").is_file()
     model = _check_predictions(tmp_path / "ft", tmp_path)
     assert model.kind == "finetuned"
+    # Only the kept layers are stored and loaded: a smaller, faster encoder.
+    config = json.loads((tmp_path / "ft" / "encoder" / "config.json").read_text())
+    assert config["num_hidden_layers"] == 2 and len(model.encoder.encoder.layer) == 2
+    assert report["selection"]["strategy"]["C"] == TINY_FINETUNE.strategy_c_grid[0]
+    assert set(model.meta["bias"]) == set(EPITOME_TASKS)
+
+
+@pytest.mark.semantic
+def test_strategy_head_copies_the_logistic_regression():
+    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    from heard.coach.train import _linear_from_logistic
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5)).astype(np.float32)
+    for classes in ([0, 3, 5], [2, 6]):
+        y = np.array([classes[i % len(classes)] for i in range(60)])
+        X_shift = (X + y[:, None] * 0.3).astype(np.float32)
+        clf = LogisticRegression(max_iter=500).fit(X_shift, y)
+        linear = torch.nn.Linear(5, 8)
+        _linear_from_logistic(linear, clf, 8)
+        with torch.no_grad():
+            logits = linear(torch.from_numpy(X_shift)).numpy()
+        assert (logits.argmax(1) == clf.predict(X_shift)).all()
+        probs = np.exp(logits - logits.max(1, keepdims=True))
+        probs /= probs.sum(1, keepdims=True)
+        assert np.allclose(probs[:, clf.classes_], clf.predict_proba(X_shift), atol=1e-4)
 
 
 def test_cli_entry_reports_errors(tmp_path, capsys):
@@ -289,3 +318,14 @@ def test_cli_entry_reports_errors(tmp_path, capsys):
     inside = Path(__import__("heard").__file__).parent / "m"
     assert main(["--data", str(tmp_path / "d"), "--out", str(inside)]) == 2
     assert "inside the heard package" in capsys.readouterr().err
+
+
+def test_finetuning_is_the_default_and_its_options_parse():
+    parser = argparse.ArgumentParser(prog="heard coach")
+    register_train(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["train", "--data", "d", "--out", "o"])
+    assert (args.mode, args.layers, args.max_length) == ("finetune", 4, 96)
+    args = parser.parse_args(
+        ["train", "--data", "d", "--out", "o", "--layers", "6", "--lr", "5e-5"]
+    )
+    assert (args.layers, args.lr) == (6, 5e-5)
