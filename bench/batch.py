@@ -147,15 +147,16 @@ def vader_peer(path: Path) -> dict:
 
 def profile(path: Path, n: int = 400) -> dict:
     """Where the time goes when scoring, in one process."""
-    from heard.batch.readers import parse_conversation
-    from heard.batch.records import Limits
+    from heard.batch.records import Limits, RawRecord
     from heard.batch.scoring import ScoreOptions, score_chunk
 
     options = ScoreOptions((ROOT / "heard/qa/rubric.toml").read_text(), "bench")
     records = []
-    with open(path, encoding="utf-8") as handle:
+    limits = Limits()
+    with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
-            records.append(parse_conversation(line, str(path), number, Limits()))
+            # As a run sends them: raw JSONL lines, parsed by the worker that scores them.
+            records.append(RawRecord(str(path), number, line, limits))
             if len(records) >= n + 20:
                 break
     score_chunk(records[:20], options)  # warm: lexicons compiled, caches primed
@@ -196,8 +197,18 @@ def profile(path: Path, n: int = 400) -> dict:
         "conversation _metrics": cumulative(coach + "conversation.py", "_metrics"),
         "redact (heard.coach)": cumulative(coach + "redact.py", "redact"),
         "prescore (heard.qa)": cumulative("heard/qa/rubric.py", "prescore"),
-        "result JSON": cumulative("json/__init__.py", "dumps"),
+        "parse JSONL (worker)": cumulative("heard/batch/readers.py", "parse_conversation"),
+        "result JSON": first(("heard/batch/scoring.py", "dumps"), ("json/__init__.py", "dumps")),
     }
+    # What the batch adds around the coach and the rubric: redaction, transcript, result dict.
+    breakdown["result building"] = max(
+        0.0,
+        first(
+            ("heard/batch/scoring.py", "_score_record"), ("heard/batch/scoring.py", "score_record")
+        )
+        - breakdown["analyze_conversation"]
+        - breakdown["prescore (heard.qa)"],
+    )
     by_module: dict[str, float] = {}
     for k, v in raw.items():
         path = Path(k[0]).as_posix()

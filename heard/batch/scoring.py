@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import tomllib
@@ -218,8 +217,8 @@ def _metadata(metadata: dict[str, Any], redactor: _Redactor, odd: list[bool]) ->
         if key in ("agent", "agent_id", "agent_name") or _PERSONAL_KEY.search(key):
             continue  # the agent is carried as "agent"; personal fields are not kept
         if isinstance(value, bool | int | float) or value is None:
-            if isinstance(value, float) and not math.isfinite(value):
-                odd[0] = True  # written as NaN / Infinity, as json writes them
+            if isinstance(value, float) and not _plain(value):
+                odd[0] = True  # e.g. NaN or 1e-05: json writes the record (see dumps)
             kept[key] = value
         elif isinstance(value, str):
             kept[key] = redactor.text(value[:MAX_METADATA_CHARS])
@@ -232,7 +231,7 @@ def score_record(record: Record, options: ScoreOptions) -> dict[str, Any]:
 
 
 def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any], bool]:
-    """The result dict, and whether it holds a float that is not finite (NaN, infinity)."""
+    """The result dict, and whether it holds a float that is not plain (see ``dumps``)."""
     from heard.coach import analyze_conversation
 
     rubric = _rubric(options.rubric_toml)
@@ -240,12 +239,16 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
     items = prescore(analysis, rubric)
     redactor = _Redactor(options.salt)
     texts = [t["text"] for t in record.turns]
-    odd = [not _rubric_finite(options.rubric_toml)]
+    odd = [False]
 
     rubric_out = []
     for item in items:
         data = item.to_dict()
+        if data["raw"] is not None and not _plain(data["raw"]):
+            odd[0] = True
         for ev in data["evidence"]:
+            if not _plain(ev["effect"]):
+                odd[0] = True
             if ev["turn"] is not None and ev["start"] is not None:
                 # Evidence spans index the redacted transcript text, like the findings'.
                 turn_text = redactor.turn(ev["turn"], texts[ev["turn"]])
@@ -277,8 +280,11 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         t.customer_state.emotion for t in analysis.turns if t.customer_state is not None
     )
     moves, pitfalls = _counts(analysis)
+    rubric_overall = overall(items)
+    if rubric_overall is not None and not _plain(rubric_overall):
+        odd[0] = True
     empathy = round(float(analysis.empathy_score), 4)
-    if not math.isfinite(empathy):
+    if not _plain(empathy):
         odd[0] = True
     result = {
         "id": redactor.name(record.conversation_id),
@@ -289,7 +295,7 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         "agent_turns": agent_turns,
         "customer_turns": customer_turns,
         "empathy_score": empathy,
-        "rubric_overall": overall(items),
+        "rubric_overall": rubric_overall,
         "rubric": rubric_out,
         "transcript": _transcript(analysis, texts, redactor, odd),
         "moves": moves,
@@ -302,18 +308,10 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
     return result, odd[0]
 
 
-@lru_cache(maxsize=4)
-def _rubric_finite(toml_text: str) -> bool:
-    """Whether every number of the rubric is finite (TOML allows nan and inf)."""
-    rubric = _rubric(toml_text)
-    numbers: list[float] = []
-    for item in rubric.items:
-        numbers.append(item.base)
-        rules = list(item.evidence) + list(item.applies_when)
-        for check in item.checks:
-            rules += list(check.when) + list(check.require) + list(check.forbid)
-        numbers.extend(n for rule in rules for n in (rule.weight, rule.value))
-    return all(math.isfinite(n) for n in numbers)
+def _plain(value: float) -> bool:
+    """Whether json and orjson write this float alike: 0, or 1e-4 <= |value| < 1e16 (json
+    writes the others with an exponent, NaN and infinity by name; orjson differently)."""
+    return value == 0.0 or 1e-4 <= abs(value) < 1e16
 
 
 def _metrics_dict(metrics: Any, odd: list[bool]) -> dict[str, Any]:
@@ -332,7 +330,7 @@ def _metrics_dict(metrics: Any, odd: list[bool]) -> dict[str, Any]:
             value = {str(k): round(v, 4) if isinstance(v, float) else v for k, v in value.items()}
             floats.extend(v for v in value.values() if isinstance(v, float))
         out[name] = value
-    if not math.isfinite(math.fsum(floats) if floats else 0.0):
+    if not all(map(_plain, floats)):
         odd[0] = True
     return out
 
@@ -345,11 +343,14 @@ def _transcript(
     for turn in analysis.turns:
         role = turn.turn.role
         redacted = redactor.turn(turn.index, texts[turn.index])
+        t = turn.turn.t
+        if t is not None and not _plain(t):
+            odd[0] = True
         entry: dict[str, Any] = {
             "speaker": "customer" if role == "customer" else redactor.name(turn.turn.speaker),
             "role": role,
             "text": redacted.text,
-            "t": turn.turn.t,
+            "t": t,
         }
         if turn.analysis is not None:
             unchanged = redacted.unchanged
@@ -375,33 +376,27 @@ def _transcript(
         if turn.customer_state is not None:
             state = turn.customer_state
             intensity = round(float(state.intensity), 3)
-            if not math.isfinite(intensity):
+            if not _plain(intensity):
                 odd[0] = True
             entry["state"] = {"emotion": state.emotion, "intensity": intensity, "need": state.need}
         out.append(entry)
     return out
 
 
-# In json's output a float below 1e-4 or from 1e16 up has an exponent ("1e-05", "1e+16");
-# orjson writes some of those differently ("0.00001", "1e-7"). Every such number in orjson's
-# output matches this (so do a few strings): those records are written by json instead.
-_ODD_NUMBER = re.compile(rb"\d[eE][-+]?\d|0\.0000\d")
-
-
-def dumps(data: Any, finite: bool = True) -> bytes:
+def dumps(data: Any, plain: bool = True) -> bytes:
     """``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` as UTF-8, faster.
 
-    ``finite`` says that ``data`` holds no NaN or infinity (orjson would write null).
-    Raises UnicodeEncodeError for a string json cannot write as UTF-8 (a lone surrogate).
+    ``plain`` says that every float in ``data`` is 0 or 1e-4 <= |x| < 1e16: json and orjson
+    write those alike, while json writes others as ``1e-05``, ``NaN``, ``Infinity`` and
+    orjson as ``0.00001``, ``null``. Ints over 64 bits and other values orjson refuses go
+    through json too. Raises UnicodeEncodeError for a string json cannot write as UTF-8
+    (a lone surrogate).
     """
-    if _orjson is not None and finite:
+    if _orjson is not None and plain:
         try:
-            out = _orjson.dumps(data)
+            return _orjson.dumps(data)
         except TypeError:  # orjson.JSONEncodeError: an int over 64 bits, a lone surrogate…
             pass
-        else:
-            if _ODD_NUMBER.search(out) is None:
-                return out
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -435,7 +430,7 @@ def score_chunk(
             reason = f"analysis failed: {type(exc).__name__}"
         else:
             try:
-                out.append(("ok", dumps(result, finite=not odd)))
+                out.append(("ok", dumps(result, plain=not odd)))
                 continue
             except UnicodeEncodeError:
                 reason = "unreadable text: an unpaired surrogate escape (\\ud800-\\udfff)"

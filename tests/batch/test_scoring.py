@@ -41,21 +41,42 @@ _data = st.recursive(
 )
 
 
+def _floats_in(data):
+    if isinstance(data, float):
+        yield data
+    elif isinstance(data, list):
+        for item in data:
+            yield from _floats_in(item)
+    elif isinstance(data, dict):
+        for item in data.values():
+            yield from _floats_in(item)
+
+
 @settings(max_examples=600, deadline=None)
 @given(_data)
 def test_dumps_writes_what_json_writes(data) -> None:
+    plain = all(map(scoring._plain, _floats_in(data)))
     try:
         expected = _json(data)
     except UnicodeEncodeError:  # a lone surrogate: no UTF-8 line can hold it
         with pytest.raises(UnicodeEncodeError):
-            dumps(data)
+            dumps(data, plain=plain)
         return
-    assert dumps(data) == expected
+    assert dumps(data, plain=plain) == expected
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
-def test_dumps_writes_nan_and_infinity_as_json_does_when_told(value) -> None:
-    assert dumps({"x": [value, 0.5]}, finite=False) == _json({"x": [value, 0.5]})
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=8))
+def test_plain_floats_are_written_alike_by_orjson_and_json(values) -> None:
+    values = [v for v in values if scoring._plain(v)]
+    if scoring._orjson is not None:
+        assert scoring._orjson.dumps(values) == _json(values)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 1e-5, 1.5e-7, 1e16, 1e22])
+def test_floats_that_are_not_plain_are_written_as_json_writes_them(value) -> None:
+    assert not scoring._plain(value)
+    assert dumps({"x": [value, 0.5]}, plain=False) == _json({"x": [value, 0.5]})
 
 
 def _options() -> ScoreOptions:
@@ -79,6 +100,21 @@ def test_result_lines_are_json_lines_of_the_results() -> None:
     result = scoring.score_record(record, _options())
     assert line == _json(result)
     assert b'"score":NaN' in line and str(2**70).encode() in line
+
+
+@pytest.mark.parametrize(
+    ("t", "metadata"),
+    [(1e17, {}), (None, {"weight": 1e-5}), (None, {"weight": math.inf}), (2.5, {"w": 0.25})],
+)
+def test_result_lines_with_any_floats_are_json_lines(t, metadata) -> None:
+    record = _record(
+        "c-3",
+        [turn("customer", "My order is late.", t=0.0), turn("agent", "Sorry.", "maya", t)],
+        **metadata,
+    )
+    [(status, line)] = score_chunk([record], _options())
+    assert status == "ok"
+    assert line == _json(scoring.score_record(record, _options()))
 
 
 def test_text_json_cannot_write_makes_an_error_line_not_a_failed_run() -> None:
@@ -106,3 +142,20 @@ def test_redactions_of_short_strings_are_remembered_within_bounds(monkeypatch) -
     long_text = "x" * (scoring._MEMO_MAX_CHARS + 1) + " jo@example.com"
     assert redactor.text(long_text).endswith("[EMAIL]")
     assert long_text not in scoring._TEXT_MEMO
+
+
+@pytest.mark.parametrize("weight", ["0.00001", "1e17", "-3e-7"])
+def test_rubric_weights_of_any_size_are_written_as_json_writes_them(weight) -> None:
+    toml = DEFAULT_RUBRIC_PATH.read_text(encoding="utf-8")
+    assert "weight = 2.5" in toml
+    options = ScoreOptions(toml.replace("weight = 2.5", f"weight = {weight}"), "salt")
+    record = _record(
+        "c-4",
+        [
+            turn("customer", "I was charged twice and my refund is late.", t=0.0),
+            turn("agent", "I'm sorry we charged you twice; the refund goes out today.", "maya"),
+        ],
+    )
+    [(status, line)] = score_chunk([record], options)
+    assert status == "ok"
+    assert line == _json(scoring.score_record(record, options))
