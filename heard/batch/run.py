@@ -247,14 +247,24 @@ def _units(plans: list[InputPlan], config: RunConfig) -> Iterator[Record | RawRe
 
 
 def _chunks(
-    units: Iterator[Record | RawRecord | BadRecord], skip: int, size: int
+    units: Iterator[Record | RawRecord | BadRecord],
+    skip: int,
+    size: int,
+    total: int = 0,
+    workers: int = 0,
 ) -> Iterator[list[Record | RawRecord | BadRecord]]:
+    """Chunks of ``size`` units; with ``total`` and ``workers``, the chunks shrink near the
+    end (to a quarter of what is left per worker, at least 16) so the workers finish
+    together instead of one scoring a last big chunk alone."""
     chunk: list[Record | RawRecord | BadRecord] = []
+    limit = size
     for seq, unit in enumerate(units):
         if seq < skip:
             continue
+        if not chunk and total and workers:
+            limit = max(16, min(size, (total - seq) // (4 * workers)))
         chunk.append(unit)
-        if len(chunk) >= size:
+        if len(chunk) >= limit:
             yield chunk
             chunk = []
     if chunk:
@@ -434,7 +444,8 @@ def _run_locked(config: RunConfig) -> RunResult:
             units: Iterator[Record | RawRecord | BadRecord] = _units(plans, config)
             if config.limit is not None:
                 units = itertools.islice(units, config.limit)
-            for chunk in _chunks(units, done_before, size):
+            tail = (total, engine.workers) if config.chunk_size is None else (0, 0)
+            for chunk in _chunks(units, done_before, size, *tail):
                 records = [u for u in chunk if not isinstance(u, BadRecord)]
                 future = engine.submit(records) if records else None
                 pending.append((chunk, (future, getattr(engine, "generation", 0))))

@@ -365,3 +365,18 @@ def test_a_results_file_cut_short_behind_the_checkpoint_is_refused(tmp_path):
     with pytest.raises(RunError, match="shorter than its checkpoint"):
         score([path], tmp_path / "out")
     assert score([path], tmp_path / "out", fresh=True).scored == 20
+
+
+def test_chunks_shrink_near_the_end_so_workers_finish_together():
+    from heard.batch.run import _chunks
+
+    sizes = [len(c) for c in _chunks(iter(range(2000)), 0, 128, total=2000, workers=2)]
+    assert sum(sizes) == 2000
+    assert sizes[0] == 128 and max(sizes) == 128
+    assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))  # never growing
+    assert sizes[-2] == 16 and sizes[-1] <= 16
+    # Resuming skips what is done and cuts the rest the same way.
+    resumed = [len(c) for c in _chunks(iter(range(2000)), 1500, 128, total=2000, workers=2)]
+    assert sum(resumed) == 500 and max(resumed) <= 62
+    # An explicit chunk size (no total) is kept to the end.
+    assert [len(c) for c in _chunks(iter(range(300)), 0, 5)] == [5] * 60
