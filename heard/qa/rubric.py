@@ -397,7 +397,7 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 # ---------------------------------------------------------------------------- scoring
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     turn: int | None
     start: int | None
