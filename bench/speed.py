@@ -4,12 +4,13 @@
 
 The replies are the EPITOME responses and ESConv supporter turns (train and dev), read at
 run time and repeated in order if there are fewer than ``--n``. Measured in one process:
-replies/second of the lexical path (``heard.coach.analyze``), of the semantic path (all
-features and heads of the model given with ``--model``, else the bundled encoder with
-untrained linear heads; torch on 2 threads), of the encoder alone, and of VADER; then peak
-resident memory
-(``ru_maxrss``) with the model loaded. Targets: lexical/VADER >= 3, semantic >= 300 replies/s,
-peak < 1.5 GB. Results go to ``bench/results/speed.json``.
+replies/second of the lexical path (``heard.coach.analyze``), of the semantic path
+(``CoachModel.analyze_batch``: every head of the model given with ``--model``, else the
+bundled encoder with untrained linear heads; torch on 2 threads; int8 or float as the model
+chose in training unless ``--quantize`` / ``--float``), of the model's encoder alone, and of
+VADER; then peak resident memory (``ru_maxrss``) with the model loaded. The load average
+is recorded beside the figures (the machine may be shared). Targets: lexical/VADER >= 3,
+semantic >= 300 replies/s, peak < 1.5 GB. Results go to ``bench/results/speed.json``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -93,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     result["semantic"] = rate(model.analyze_batch, texts) | {
         "threads": torch.get_num_threads(),
         "quantized": bool(model.meta.get("quantized")),
-        "model": "trained" if args.model else "bundled encoder, untrained heads",
+        "model": args.model or "bundled encoder, untrained heads",
+        "max_length": model.meta.get("max_length"),
+        "layers": model.encoder.config.num_hidden_layers,
     }
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["peak_mb"] = round(peak_mb, 1)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
 
     lex = result["lexical"].get("replies_per_second")
     vad = result["vader"]["replies_per_second"]
@@ -114,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     emb = result["embedding_only"]["replies_per_second"]
     print(f"  embedding {emb:>9.1f} replies/s   (encoder alone, same replies)")
     print(f"  peak memory {peak_mb:.0f} MB (target < 1536 MB)")
+    print(f"  load average {result['load_average']} on {os.cpu_count()} CPUs")
     print(f"wrote {write_result('speed', result)}")
     return 0
 
