@@ -338,11 +338,13 @@ class TextIndex:
         """Ids of groups that could match, exact for the groups of ``segments`` (prefilter
         segments, see ``PatternGroup.segment``) and supporting ``in``, ``len`` and
         iteration."""
-        if self._segs is None:
+        segs = self._segs
+        if segs is None:
             return self.open_groups
         if len(segments) == 1:
             for seg in segments:
-                return self.segment_hits(seg)
+                hits = segs[seg] if seg < len(segs) else None
+                return self.segment_hits(seg) if hits is None else hits
         merged: dict[int, list[int]] = {}
         for seg in segments:
             merged.update(self.segment_hits(seg))

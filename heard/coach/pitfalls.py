@@ -75,6 +75,14 @@ def detect_pitfalls(
     labels = {f.label for f in moves}
     compiled = _pitfall_markers()  # compile (and register) the groups before asking which are open
     visit = open_markers(compiled, _pitfall_places(), keys.open_in(_pitfall_segments()))
+    if not visit and (state is None or "next_steps" not in labels):
+        # No pattern can match (most replies): only shouting can be a pitfall.
+        shouting = _shouting(original)
+        if not shouting:
+            return ()
+        m = compiled[_ANGER]
+        conf = min(0.99, m.confidence + 0.04 * (len(shouting) - 1))
+        return (Finding("pitfall", m.label, tuple(shouting), conf, m.explanation),)
     # Shouting counts as mirroring anger whatever the patterns find.
     if _ANGER not in visit:
         insort(visit, _ANGER)
@@ -92,7 +100,11 @@ def detect_pitfalls(
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue
         if label == "mirroring_anger":
-            spans = sorted(spans + _shouting(original), key=lambda s: s.start)[:MAX_SPANS]
+            shouting = _shouting(original)  # in order, at most MAX_SPANS
+            if spans:
+                spans = sorted(spans + shouting, key=lambda s: s.start)[:MAX_SPANS]
+            else:
+                spans = shouting
         if label == "premature_solution":
             spans = _premature(spans, moves, state)
         if spans:

@@ -407,12 +407,8 @@ class Prefilter:
                 self._local.scratch = {}
             self._local.scratch[seg] = scratch
         hits: list[int] = []
-        db.scan(
-            low.encode("ascii", "replace"),  # ascii_form
-            match_event_handler=_collect,
-            context=hits,
-            scratch=scratch,
-        )
+        # data (ascii_form), match handler, flags, context, scratch
+        db.scan(low.encode("ascii", "replace"), _collect, 0, hits, scratch)
         found = list(segment.always)
         if hits:
             members = segment.members
