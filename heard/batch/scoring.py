@@ -125,6 +125,10 @@ class _Redactor:
         return redacted.text[mapped[0] : mapped[1]] if mapped else ""
 
 
+def _by_start(item: tuple[str, Any]) -> tuple[int, int]:
+    return item[1].start, -item[1].end
+
+
 class RedactedText:
     """A turn's redacted text, and where spans of the original text land in it.
 
@@ -143,9 +147,10 @@ class RedactedText:
     def __init__(self, text: str, redact: Any, max_passes: int = 3) -> None:
         self._passes: list[list[tuple[int, int, int, int]]] = []
         for _ in range(max_passes):
-            items = sorted(redact(text).items, key=lambda item: (item[1].start, -item[1].end))
-            if not items:
+            items = redact(text).items
+            if not items:  # the usual turn: nothing to redact
                 break
+            items = sorted(items, key=_by_start)
             pieces, moves, cursor, shift = [], [], 0, 0
             for kind, span in items:
                 if span.start < cursor or span.end <= span.start:
