@@ -7,6 +7,11 @@ word starting "sorr". A group of patterns (one marker) is scanned, as one compil
 alternation, only when the text has at least one word each of its patterns needs. Patterns
 for which nothing can be derived make their group always scan. Results are identical to
 scanning every group; they only arrive sooner.
+
+With Hyperscan installed, a sharper gate comes first (see prefilter.py): one scan of the
+text names the patterns that may match at all, and only those run, each group's chunks
+keeping their alternation order and merging as above. The word gate remains the fallback,
+and ``use_prefilter`` switches between the two (tests compare them).
 """
 
 from __future__ import annotations
