@@ -255,6 +255,11 @@ def use_prefilter(on: bool) -> bool:
     return previous
 
 
+def prefilter_available() -> bool:
+    """Whether the prefilter can be used (Hyperscan works, HEARD_COACH_PREFILTER is not 0)."""
+    return _PREFILTER is not None
+
+
 def prefilter_active() -> bool:
     """Whether texts are gated by the prefilter scan."""
     return _USE_PREFILTER

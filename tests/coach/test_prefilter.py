@@ -28,8 +28,12 @@ from heard.coach.state import emotion_hits, read_state_and_tone
 from .test_engine import ALL_GROUPS, WORDS, _reference
 
 REPO = Path(__file__).resolve().parents[2]
-needs_hyperscan = pytest.mark.skipif(
+needs_package = pytest.mark.skipif(
     not prefilter.available(), reason="hyperscan is not installed on this machine"
+)
+needs_hyperscan = pytest.mark.skipif(
+    not engine.prefilter_available(),
+    reason="hyperscan is not installed on this machine (or HEARD_COACH_PREFILTER=0)",
 )
 
 REPLIES = [
@@ -98,7 +102,7 @@ def test_both_gates_find_what_a_plain_scan_finds(text: str) -> None:
         assert opened
 
 
-@needs_hyperscan
+@needs_package
 @settings(max_examples=300, deadline=None)
 @given(TEXTS)
 def test_the_rewriting_never_misses_a_match(text: str) -> None:
@@ -176,7 +180,7 @@ def test_without_hyperscan_the_coach_falls_back_to_word_gates() -> None:
     with gated_by(False):
         expected = json.loads(json.dumps(_coach_output(REPLIES)))
     assert hidden["out"] == expected
-    if prefilter.available():
+    if engine.prefilter_available():
         with gated_by(True):
             assert json.loads(json.dumps(_coach_output(REPLIES))) == expected
 
@@ -184,7 +188,7 @@ def test_without_hyperscan_the_coach_falls_back_to_word_gates() -> None:
 def test_the_prefilter_can_be_turned_off(tmp_path: Path) -> None:
     off = _run_child("", {"HEARD_COACH_PREFILTER": "0"})
     assert off["prefilter"] is False
-    on = _run_child("", {"HEARD_COACH_CACHE": str(tmp_path)})
+    on = _run_child("", {"HEARD_COACH_CACHE": str(tmp_path), "HEARD_COACH_PREFILTER": "1"})
     assert on["prefilter"] is prefilter.available()
     assert on["out"] == off["out"]
 
