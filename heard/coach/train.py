@@ -277,7 +277,7 @@ class TrainConfig:
     folds: int = 5
     epochs: int = 4
     batch_size: int = 16
-    lr: float = 1e-4
+    lr: float = 1.5e-4
     head_lr: float = 1e-3
     weight_decay: float = 0.01
     warmup: float = 0.06
