@@ -131,6 +131,19 @@ def test_reassurance_with_a_next_step_is_not_a_pitfall() -> None:
     assert not result.has("reassurance_without_action")
 
 
+def test_reassurance_with_a_step_for_them_is_not_a_pitfall() -> None:
+    result = analyze("Don't worry if it spins for a moment, just tap Retry and it will load.")
+    assert result.has("next_steps")
+    assert not result.has("reassurance_without_action")
+
+
+def test_naming_the_control_to_use_is_a_next_step() -> None:
+    reply = "Click the Download invoice button at the top right."
+    found = analyze(reply).moves
+    assert [f.label for f in found] == ["next_steps"]
+    assert found[0].spans[0].text == "Click the Download invoice button"
+
+
 def test_solution_after_acknowledgement_is_not_premature() -> None:
     reply = "That sounds maddening. Have you tried restarting the router?"
     result = analyze(reply, context=CONTEXT)

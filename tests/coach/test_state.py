@@ -23,6 +23,9 @@ from heard.coach.state import read_state, tone
         ("Thank you so much for sorting it out.", "gratitude", "upset", "emotional"),
         ("Phew, what a relief.", "relief", "upset", "emotional"),
         ("My mum passed away last week and I'm heartbroken.", "sadness", "upset", "emotional"),
+        # Situations that carry a feeling without naming it.
+        ("The app keeps spinning and I cannot pay.", "frustration", "stuck", "behavioural"),
+        ("My rent is due tomorrow and I'm already overdrawn.", "anxiety", "upset", "emotional"),
     ],
 )
 def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str) -> None:
@@ -30,6 +33,14 @@ def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str)
     assert (state.emotion, state.need, state.lead) == (emotion, need, lead)
     for span in state.evidence:
         assert context[span.start : span.end] == span.text
+
+
+def test_a_double_charge_with_rent_due_is_not_read_as_calm() -> None:
+    state = read_state("I was charged twice and my rent is due tomorrow.")
+    assert state.emotion in {"frustration", "anxiety"}
+    assert state.intensity > 0
+    assert state.need == "upset"  # money pressure outweighs the practical problem
+    assert [s.text for s in state.evidence] == ["charged twice", "my rent is due"]
 
 
 def test_neutral_text_has_no_emotion() -> None:
