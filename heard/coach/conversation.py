@@ -286,15 +286,45 @@ def _equity(shares: list[float]) -> float:
     return round(h / math.log(len(shares)), 4)
 
 
+# Moves that reflect the person's feelings or meaning back to them: they count twice
+# towards a conversation's sustained presence.
+REFLECTIVE = frozenset({"emotion_labelling", "validation", "interpretation"})
+PRESENCE_RATE = 0.1  # presence = 1 - exp(-rate x weighted moves): ~0.63 after ten
+WEIGHTS = {"quality": 0.3, "presence": 0.4, "outcome": 0.3}
+
+
 def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float, list[str]]:
+    """The conversation's empathy score in [0, 1], with the reasons behind it.
+
+    Three parts, then adjustments. *Quality*: the mean of the agent's reply scores.
+    *Presence*: empathy sustained over the whole conversation, a saturating count of the
+    agent's moves, with reflections of feeling and meaning counted twice (one good line
+    does not make an empathic conversation, and a long one is not penalised for its
+    practical turns). *Outcome*: how the other person sounds in their last three turns.
+    Then a missing acknowledgement, pitfalls and a worsening tone take points off, and an
+    acknowledgement in the first reply and an improving tone add a little.
+    """
     reasons: list[str] = []
     agent = [ta.analysis for ta in analysed if ta.analysis is not None]
     if not agent:
         return 0.0, ["No agent turns to score."]
     base = sum(a.empathy_score for a in agent) / len(agent)
-    best = max(a.empathy_score for a in agent)
-    score = 0.7 * base + 0.3 * best
+    moves = sum(len(a.moves) for a in agent)
+    reflective = sum(1 for a in agent for f in a.moves if f.label in REFLECTIVE)
+    presence = 1.0 - math.exp(-PRESENCE_RATE * (moves + reflective))
+    ending = m.tone_trajectory[-3:]
+    outcome = (1.0 + sum(ending) / len(ending)) / 2 if ending else 0.5
+    score = (
+        WEIGHTS["quality"] * base + WEIGHTS["presence"] * presence + WEIGHTS["outcome"] * outcome
+    )
     reasons.append(f"Average reply score {base:.2f} over {len(agent)} agent turn(s).")
+    reasons.append(
+        f"{moves} empathy move(s) across the conversation, {reflective} of them reflecting "
+        f"feelings or meaning (presence {presence:.2f})."
+    )
+    if ending:
+        mood = "positive" if outcome > 0.55 else "negative" if outcome < 0.45 else "neutral"
+        reasons.append(f"The customer's last words read {mood} (outcome {outcome:.2f}).")
     if m.turns_to_first_acknowledgement is None:
         score -= 0.1
         reasons.append("The customer's feelings or situation were never acknowledged.")

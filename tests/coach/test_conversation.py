@@ -81,6 +81,35 @@ def test_score_and_reasons() -> None:
     assert any("stacked" in r for r in ca.reasons)
 
 
+def _support(agent_lines: list[str], last_words: str) -> list[dict]:
+    turns = [
+        {"speaker": "c", "role": "customer", "text": "My flight was cancelled and I'm stranded."}
+    ]
+    for line in agent_lines:
+        turns.append({"speaker": "a", "role": "agent", "text": line})
+        turns.append({"speaker": "c", "role": "customer", "text": "Okay."})
+    turns[-1]["text"] = last_words
+    return turns
+
+
+def test_score_rewards_empathy_sustained_over_the_conversation() -> None:
+    warm = "That sounds exhausting, and it makes sense you're upset. What would help most?"
+    practical = "I've booked you on the 9:40 tomorrow."
+    once = analyze_conversation(_support([warm, practical, practical], "Okay."))
+    throughout = analyze_conversation(_support([warm, warm, practical], "Okay."))
+    assert throughout.empathy_score > once.empathy_score
+    assert any("reflecting feelings or meaning" in r for r in throughout.reasons)
+
+
+def test_score_reads_how_the_other_person_ends() -> None:
+    lines = ["That sounds stressful. I've booked you on the 9:40 tomorrow."]
+    relieved = analyze_conversation(_support(lines, "Thank you so much, what a relief."))
+    furious = analyze_conversation(_support(lines, "This is outrageous, I'm furious."))
+    assert relieved.empathy_score > furious.empathy_score
+    assert any("last words read positive" in r for r in relieved.reasons)
+    assert any("last words read negative" in r for r in furious.reasons)
+
+
 @pytest.mark.parametrize(("agent", "customer"), [("supporter", "seeker"), ("sys", "usr")])
 def test_role_synonyms(agent: str, customer: str) -> None:
     ca = analyze_conversation(
