@@ -68,11 +68,12 @@ def empathy_score(
 class _Pending:
     """What the deferred fields of one Analysis are computed from (see types.Analysis)."""
 
-    __slots__ = ("scanned", "keys", "seed", "moves", "pitfalls", "state")
+    __slots__ = ("scanned", "keys", "seed", "moves", "pitfalls", "state", "context")
 
-    def __init__(self, scanned, keys, seed, moves, pitfalls, state) -> None:  # noqa: ANN001
+    def __init__(self, scanned, keys, seed, moves, pitfalls, state, context) -> None:  # noqa: ANN001
         self.scanned, self.keys, self.seed = scanned, keys, seed
         self.moves, self.pitfalls, self.state = moves, pitfalls, state
+        self.context = context
 
     def compute(self, name: str) -> Any:
         if name == "frameworks":
@@ -81,7 +82,7 @@ class _Pending:
             return epitome_levels(self.scanned, self.moves, self.keys)
         if name == "strategy":
             return strategy(self.scanned, self.moves, self.keys)
-        return suggest(self.moves, self.pitfalls, self.state, seed=self.seed)
+        return suggest(self.moves, self.pitfalls, self.state, seed=self.seed, context=self.context)
 
 
 def analyze(text: str, *, context: str | None = None, model: Any = None) -> Analysis:
@@ -92,17 +93,22 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
     ['emotion_labelling', 'exploring_question', 'offering_support']
     """
     state = None
+    ctx = None
     if context is not None and str(context).strip():
-        ctx = str(context)
-        state = read_state(ctx[:MAX_CHARS])
-    result = analyze_with_state(text, state)
+        ctx = str(context)[:MAX_CHARS]
+        state = read_state(ctx)
+    result = analyze_with_state(text, state, context=ctx)
     if model is not None:
         result = apply_model(result, model, context or "")
     return result
 
 
-def analyze_with_state(text: str, state: OtherState | None) -> Analysis:
+def analyze_with_state(
+    text: str, state: OtherState | None, *, context: str | None = None
+) -> Analysis:
     """``analyze`` for a reply whose context has already been read into ``state``.
+
+    ``context`` (the other person's words) only fills suggestions' slots with their words.
 
     ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` are computed when first
     read; every value equals the one computed up front.
@@ -122,7 +128,7 @@ def analyze_with_state(text: str, state: OtherState | None) -> Analysis:
         state=state,
         empathy_score=empathy_score(moves, pitfalls, None, state),
         truncated=truncated,
-        _pending=_Pending(scanned, keys, original[:200], moves, pitfalls, state),
+        _pending=_Pending(scanned, keys, original[:200], moves, pitfalls, state, context),
     )
     return result
 

@@ -67,3 +67,5 @@ def print_report(
             console.print(
                 f"  [cyan]{sg.move}[/]: {escape(sg.text)}\n    [dim]{escape(sg.reason)}[/]"
             )
+            for alt in sg.alternatives:
+                console.print(f"    [dim]or:[/] {escape(alt)}")

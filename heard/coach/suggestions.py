@@ -6,6 +6,7 @@ import zlib
 from functools import cache
 
 from .lexicon import load
+from .reflect import fill, their_words
 from .types import Finding, OtherState, Suggestion
 
 # Which moves matter most, in order, for each primary need.
@@ -43,6 +44,7 @@ REASON = {
     "warm_handoff": "Passing on the context spares them repeating the story",
 }
 MAX_SUGGESTIONS = 3
+MAX_ALTERNATIVES = 2  # other phrasings offered beside each suggestion
 
 
 # How each emotion reads after "they seem …".
@@ -73,10 +75,9 @@ def _bank() -> tuple[dict, ...]:
 
 
 @cache
-def _candidates(move: str, emotion: str | None, need: str | None) -> tuple[str, ...]:
-    """The best-fitting phrases for a move: exact emotion and need beat the wildcards."""
-    best: list[str] = []
-    best_score = -1
+def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str, ...], ...]:
+    """The phrases that fit a move, best fit first: exact emotion and need beat wildcards."""
+    scored: dict[int, list[str]] = {}
     for p in _bank():
         if p["move"] != move:
             continue
@@ -84,12 +85,8 @@ def _candidates(move: str, emotion: str | None, need: str | None) -> tuple[str, 
         nd = 2 if need in p["needs"] else 1 if "*" in p["needs"] else -1
         if em < 0 or nd < 0:
             continue
-        score = em * 3 + nd * 2
-        if score > best_score:
-            best, best_score = [p["text"]], score
-        elif score == best_score:
-            best.append(p["text"])
-    return tuple(best)
+        scored.setdefault(em * 3 + nd * 2, []).append(p["text"])
+    return tuple(tuple(scored[k]) for k in sorted(scored, reverse=True))
 
 
 def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = "") -> str:
@@ -98,12 +95,34 @@ def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = ""
     >>> pick_phrase("offering_space", "sadness", "upset")
     'We can go at whatever pace feels right for you.'
     """
-    best = _candidates(move, emotion, need)
-    if not best:
-        return ""
-    if len(best) == 1:
-        return best[0]
-    return best[zlib.crc32(seed.encode("utf-8", "replace")) % len(best)]
+    ranked = rank_phrases(move, emotion, need, seed)
+    return ranked[0] if ranked else ""
+
+
+def rank_phrases(
+    move: str,
+    emotion: str | None,
+    need: str | None,
+    seed: str = "",
+    slots: dict[str, str] | None = None,
+) -> list[str]:
+    """Every phrase that fits a move, the one to offer first.
+
+    Best fit comes first; among equals the order turns with ``seed`` so lines don't repeat.
+    With ``slots`` (the other person's words, see ``reflect.their_words``), phrases whose
+    every slot can be filled come first, filled in: a line in their own words beats a
+    slightly closer but generic one.
+    """
+    key = zlib.crc32(seed.encode("utf-8", "replace"))
+    ordered: list[str] = []
+    for tier in _tiers(move, emotion, need):
+        turn = key % len(tier)
+        ordered += tier[turn:] + tier[:turn]
+    if not slots:
+        return ordered
+    filled = [fill(p, slots) for p in ordered]
+    personal = [f for p, f in zip(ordered, filled, strict=True) if f != p and "[" not in f]
+    return personal + [f for f in filled if f not in personal]
 
 
 def suggest(
@@ -111,11 +130,17 @@ def suggest(
     pitfalls: tuple[Finding, ...],
     state: OtherState | None,
     seed: str = "",
+    context: str | None = None,
 ) -> tuple[Suggestion, ...]:
-    """Up to three suggestions: repairs for pitfalls first, then missing priority moves."""
+    """Up to three suggestions: repairs for pitfalls first, then missing priority moves.
+
+    Each offers its best line and up to two alternatives; with the other person's message
+    (``context``), slots like "[what happened]" are filled with their own words.
+    """
     present = {f.label for f in moves}
     emotion = state.emotion if state else None
     need = state.need if state else None
+    slots = their_words(context) if context else None
     wanted: list[tuple[str, str]] = []
     for f in pitfalls:
         move, why = REPAIR[f.label]
@@ -131,9 +156,10 @@ def suggest(
     for move, reason in wanted:
         if move in present or move in seen:
             continue
-        text = pick_phrase(move, emotion, need, seed)
-        if text:
-            out.append(Suggestion(move, text, reason))
+        ranked = rank_phrases(move, emotion, need, seed, slots)
+        if ranked:
+            alternatives = tuple(ranked[1 : 1 + MAX_ALTERNATIVES])
+            out.append(Suggestion(move, ranked[0], reason, alternatives))
             seen.add(move)
         if len(out) >= MAX_SUGGESTIONS:
             break

@@ -72,6 +72,7 @@ class Suggestion(_ToDict):
     move: str
     text: str
     reason: str
+    alternatives: tuple[str, ...] = ()  # other phrasings of the same move, to choose from
 
 
 # Fields of Analysis that ``analyze`` may leave to be worked out on first read.

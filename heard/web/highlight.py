@@ -82,7 +82,12 @@ def highlighted_analysis(reply: str, context: str | None) -> dict:
             for name, parts in result.frameworks.items()
         ],
         "suggestions": [
-            {"move_name": display_name(s.move), "text": s.text, "reason": s.reason}
+            {
+                "move_name": display_name(s.move),
+                "text": s.text,
+                "reason": s.reason,
+                "alternatives": s.alternatives,
+            }
             for s in result.suggestions
         ],
         "score_pct": round(result.empathy_score * 100),

@@ -52,3 +52,16 @@ def test_empty_reply_is_refused_with_a_message(teammate_client):
 
 def test_coach_needs_a_login(client):
     assert client.get("/coach/").status_code == 302
+
+
+def test_coach_offers_lines_in_their_words_and_alternatives(teammate_client):
+    response = teammate_client.post(
+        "/coach/analyse/",
+        {
+            "reply": "We apologise for any inconvenience.",
+            "context": "I was charged twice and my rent is due tomorrow, this is ridiculous",
+        },
+    )
+    page = response.content.decode()
+    assert "with good reason after you were charged twice" in page
+    assert "Other ways to say it" in page

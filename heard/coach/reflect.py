@@ -1,0 +1,184 @@
+"""The other person's own words, turned round to be said back to them.
+
+Suggestions from the phrase bank carry bracketed slots ("after [what happened]"). When the
+other person's message says plainly what happened or what is at stake, the slot is filled
+with their words seen from the listener's side: "I was charged twice" becomes "you were
+charged twice", "my rent" becomes "your rent". When it does not, the slot stays for the
+writer to fill: a clumsy guess would be worse than an honest blank.
+
+    >>> for slot, words in their_words("I was charged twice and my rent is due tomorrow!").items():
+    ...     print(f"{slot}: {words}")
+    what happened: you were charged twice
+    time / money / a day's work: money
+    what's at stake: your rent
+    their view in your words: you were charged twice and your rent is due tomorrow
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 14  # longer clauses read as a transcript, not a reflection
+
+# First person -> second person; "you" in their message means us.
+_SWAP = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "i'll": "you'll",
+    "i'd": "you'd",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+    "we're": "you're",
+    "we've": "you've",
+    "we'll": "you'll",
+    "we'd": "you'd",
+    "your": "our",
+    "yours": "ours",
+    "you're": "we're",
+    "you've": "we've",
+    "you'll": "we'll",
+}
+# Verbs that agree with the new subject: "I am" -> "you are", "I was" -> "you were".
+_AGREE = {"am": "are", "was": "were", "wasn't": "weren't"}
+_CONJUNCTIONS = frozenset({"and", "but", "then", "so", "because", "that", "when", "if"})
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
+# A clause that says what happened to them, in their voice: it starts with them.
+_OWN_CLAUSE = re.compile(r"^(?:i|we|my|our)\b|^(?:i'm|i've|im|we've|we're)\b", re.IGNORECASE)
+_ABOUT_THEM_OR_US = re.compile(r"^(?:i|we|my|our|you|your)\b|^(?:i'm|i've|im|we've|we're)\b", re.I)
+_YOU_ALL = re.compile(r"\byou (?:guys|lot|people|all)\b", re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s*(?:and|but|so)\s+|\s+(?:and|but|so|because)\s+")
+_LEAD_IN = re.compile(
+    r"^(?:(?:hi|hello|hey|ok(?:ay)?|so|well|look|honestly|basically|um+|uh+|yes|no)\b[,\s]*)+",
+    re.IGNORECASE,
+)
+# What can be at stake for a person, said as "my/our X".
+_STAKE = re.compile(
+    r"\b(?:my|our)\s+((?:\w+\s+)?(?:rent|mortgage|bills?|job|wages|salary|pay|savings|"
+    r"deposit|refund|money|account|business|shop|home|house|flat|flight|holiday|trip|"
+    r"wedding|exam|interview|appointment|deadline|health|order|delivery|parcel|visa|loan|"
+    r"pension|benefits|tuition|credit|insurance|car|lease))\b",
+    re.IGNORECASE,
+)
+# "What happened" is told in the past: a past or perfect verb early in the clause.
+_PAST = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:(?!(?:need|feed|speed|bleed|proceed|exceed|succeed)\b)\w+ed|was|were|got|had|'ve|have|has|paid|lost|bought|sent|spent|"
+    r"went|made|took|gave|told|said|left|fell|broke|forgot|found|heard|put|kept|ran|came|"
+    r"did|didn't|couldn't|wasn't|weren't|haven't|hasn't)\b",
+    re.IGNORECASE,
+)
+# What a problem has cost them, for "This has cost you [time / money / a day's work]".
+_COSTS = (
+    (
+        "time",
+        re.compile(
+            r"\b(?:on hold|waiting|waited|hours?|days?|weeks?|all (?:day|morning|afternoon)|"
+            r"(?:took|taken|wasted) (?:the )?(?:whole|entire)?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"[£$€]|\b(?:charged|overcharged|billed|refund|paid|payment|fee|money|debited|"
+            r"rent|overdrawn|cost me)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_QUESTION_START = re.compile(
+    r"^(?:why|what|how|when|where|who|which|can|could|will|would|is|are|do|does)\b", re.I
+)
+
+
+def perspective(text: str) -> str:
+    """``text`` said back to its writer: first person becomes second, "you" becomes "we".
+
+    >>> perspective("I'm worried my order won't arrive, you said Friday")
+    "you're worried your order won't arrive, we said Friday"
+    """
+    out: list[str] = []
+    previous = ""
+    clause_start = True
+    for token in _WORD.findall(text):
+        if not token[0].isalpha():
+            out.append(token)
+            clause_start = clause_start or any(ch in ",.;:!?\n" for ch in token)
+            continue
+        low = token.lower().replace("’", "'")
+        if low == "you":
+            # Their "you" is the listener: "we" as a subject, "us" otherwise.
+            word = "we" if clause_start or previous in _CONJUNCTIONS else "us"
+        elif low in _AGREE and previous in ("i", "we"):
+            word = _AGREE[low]
+        else:
+            word = _SWAP.get(low, token)
+        out.append(word)
+        previous = low
+        clause_start = False
+    said = "".join(out)
+    return said[:1].lower() + said[1:]
+
+
+def _clauses(context: str) -> list[str]:
+    parts = (_LEAD_IN.sub("", p.strip()).strip(" ,-") for p in _CLAUSE_SPLIT.split(context))
+    return [p for p in parts if p]
+
+
+def their_words(context: str) -> dict[str, str]:
+    """Slot values taken from the other person's message (only the ones it clearly gives).
+
+    Keys are phrase-bank slot names: ``what happened`` (their first short clause, told in
+    the past, about themselves or about us), ``name what went wrong`` (what they say we
+    did: "you lost my parcel" gives "lost your parcel"), ``what's at stake`` ("your rent")
+    and ``their view in your words`` (their first sentence, when it is short and about
+    them).
+    """
+    slots: dict[str, str] = {}
+    context = _YOU_ALL.sub("you", context)
+    short = [c for c in _clauses(context) if len(c.split()) <= MAX_WORDS]
+    told = [c for c in short if _ABOUT_THEM_OR_US.match(c) and _PAST.match(c)]
+    if told:
+        slots["what happened"] = perspective(told[0])
+    # "You charged me twice" -> "I'm sorry we [charged you twice]".
+    ours = [c for c in short if re.match(r"you\b(?!'re|r)", c, re.I) and _PAST.match(c)]
+    if ours:
+        slots["name what went wrong"] = perspective(ours[0]).removeprefix("we ")
+    cost = [word for word, cue in _COSTS if cue.search(context)]
+    if cost:
+        slots["time / money / a day's work"] = " and ".join(cost)
+    stake = _STAKE.search(context)
+    if stake:
+        slots["what's at stake"] = "your " + stake.group(1).lower()
+    first = re.split(r"(?<=[.!?])\s+|\n", context.strip(), maxsplit=1)[0].strip()
+    first = _LEAD_IN.sub("", first).strip(" ,-").rstrip(".!?")
+    if (
+        first
+        and "?" not in first
+        and _OWN_CLAUSE.match(first)
+        and len(first.split()) <= MAX_WORDS + 4
+    ):
+        slots["their view in your words"] = perspective(first)
+    return slots
+
+
+_SLOT = re.compile(r"\[([^\]]+)\]")
+
+
+def fill(text: str, slots: dict[str, str]) -> str:
+    """``text`` with every slot ``slots`` knows filled in; the others stay bracketed.
+
+    >>> fill("Worried about [what's at stake]? Call [team].", {"what's at stake": "your rent"})
+    'Worried about your rent? Call [team].'
+    """
+    if not slots:
+        return text
+    return _SLOT.sub(lambda m: slots.get(m.group(1), m.group(0)), text)

@@ -1,0 +1,86 @@
+"""Their own words said back to them: perspective, slots and the lines that use them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heard.coach import analyze
+from heard.coach.reflect import fill, perspective, their_words
+
+
+@pytest.mark.parametrize(
+    ("said", "back"),
+    [
+        ("I was charged twice", "you were charged twice"),
+        ("I'm worried my order won't arrive", "you're worried your order won't arrive"),
+        ("We were promised a refund by Monday", "you were promised a refund by Monday"),
+        ("You lost my parcel", "we lost your parcel"),
+        ("nobody has called us back", "nobody has called you back"),
+        ("your app charged me twice", "our app charged you twice"),
+        ("I told you, and you ignored me", "you told us, and we ignored you"),
+    ],
+)
+def test_perspective(said: str, back: str) -> None:
+    assert perspective(said) == back
+
+
+def test_slots_come_only_from_what_they_clearly_said() -> None:
+    assert their_words("Why is this so hard?") == {}
+    slots = their_words("Hi, you guys lost my parcel and I've been waiting for two weeks.")
+    assert slots["what happened"] == "we lost your parcel"
+    assert slots["name what went wrong"] == "lost your parcel"
+    assert slots["time / money / a day's work"] == "time"
+    assert slots["what's at stake"] == "your parcel"
+    # A present-tense need is not "what happened".
+    assert "what happened" not in their_words("I need the money back before Friday.")
+
+
+def test_long_clauses_are_not_parroted() -> None:
+    long = "I " + " ".join(["really"] * 20) + " wanted this to work"
+    assert "what happened" not in their_words(long)
+    assert "their view in your words" not in their_words(long)
+
+
+def test_fill_leaves_unknown_slots_for_the_writer() -> None:
+    assert fill(
+        "After [what happened], call [team].", {"what happened": "you were charged twice"}
+    ) == ("After you were charged twice, call [team].")
+
+
+@given(st.text(max_size=300))
+def test_their_words_never_fails_and_only_fills_known_slots(context: str) -> None:
+    slots = their_words(context)
+    assert set(slots) <= {
+        "what happened",
+        "name what went wrong",
+        "time / money / a day's work",
+        "what's at stake",
+        "their view in your words",
+    }
+    assert all(isinstance(v, str) and v and "[" not in v for v in slots.values())
+
+
+def test_suggestions_use_their_words_and_offer_alternatives() -> None:
+    context = "I was charged twice and my rent is due tomorrow, this is ridiculous"
+    result = analyze("We apologise for any inconvenience.", context=context)
+    by_move = {s.move: s for s in result.suggestions}
+    assert "you were charged twice" in by_move["emotion_labelling"].text
+    assert by_move["acknowledging_impact"].text == "This has cost you money, and that matters."
+    for s in result.suggestions:
+        assert s.text not in s.alternatives
+        assert len(set(s.alternatives)) == len(s.alternatives) <= 2
+    assert by_move["emotion_labelling"].alternatives  # more than one way to say it
+    assert result.to_dict()["suggestions"][0]["alternatives"] == list(
+        result.suggestions[0].alternatives
+    )
+
+
+def test_without_their_words_the_slots_stay_for_the_writer() -> None:
+    result = analyze("Ok.", context="This is ridiculous, I'm fed up.")
+    lines = [s.text for s in result.suggestions] + [
+        a for s in result.suggestions for a in s.alternatives
+    ]
+    fed_up = [line for line in lines if line.startswith("It sounds like you're fed up")]
+    assert fed_up == ["It sounds like you're fed up, and with good reason after [what happened]."]
