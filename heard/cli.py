@@ -46,6 +46,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     from daphne.cli import CommandLineInterface
+    from django.conf import settings
+
+    if settings.HEARD_COACH_MODEL is not None:
+        from heard.web.coach_model import coach_model
+
+        print(f"Loading the coach model from {settings.HEARD_COACH_MODEL} ...", flush=True)
+        try:
+            coach_model()
+        except Exception as exc:  # noqa: BLE001 - any failure means the model is unusable
+            print(f"heard: could not load HEARD_COACH_MODEL: {exc}", file=sys.stderr)
+            return 2
 
     print(f"Heard is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     CommandLineInterface().run(

@@ -10,6 +10,7 @@ variable, instead of surfacing later as an odd behaviour. Example::
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Config:
     database_url: str | None
     redis_url: str | None
     email: dict[str, object]
+    coach_model: Path | None = None
 
 
 def parse_bool(name: str, raw: str | None, default: bool) -> bool:
@@ -85,6 +87,23 @@ def parse_redis_url(raw: str | None) -> str | None:
     if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
         raise ConfigError(f"REDIS_URL must look like redis://127.0.0.1:6379/0; got {raw!r}")
     return raw.strip()
+
+
+def parse_coach_model(raw: str | None) -> Path | None:
+    """A model directory written by ``heard coach train``, used by the Coach page."""
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not (path / "meta.json").is_file():
+        raise ConfigError(
+            f"HEARD_COACH_MODEL must be a directory written by `heard coach train`; "
+            f"{path} has no meta.json"
+        )
+    if importlib.util.find_spec("torch") is None:
+        raise ConfigError(
+            "HEARD_COACH_MODEL needs the coach's semantic extra: pip install 'heard[semantic]'"
+        )
+    return path
 
 
 def resolve_data_dir(raw: str | None) -> Path:
@@ -160,4 +179,5 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         database_url=parse_database_url(env.get("DATABASE_URL")),
         redis_url=parse_redis_url(env.get("REDIS_URL")),
         email=parse_email(env),
+        coach_model=parse_coach_model(env.get("HEARD_COACH_MODEL")),
     )

@@ -10,6 +10,7 @@ Every character of the user's text is escaped; only the <mark> tags are ours.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -56,8 +57,16 @@ def _views(findings) -> list[FindingView]:
     ]
 
 
-def highlighted_analysis(reply: str, context: str | None) -> dict:
-    result = analyze(reply, context=context)
+EPITOME_NAMES = {
+    "emotional_reactions": "Emotional reactions",
+    "interpretations": "Interpretations",
+    "explorations": "Explorations",
+}
+LEVEL_NAMES = ("none", "weak", "strong")
+
+
+def highlighted_analysis(reply: str, context: str | None, model: Any = None) -> dict:
+    result = analyze(reply, context=context, model=model)
     marks = [
         (s.start, s.end, f.kind, display_name(f.label))
         for f in (*result.moves, *result.pitfalls)
@@ -91,4 +100,10 @@ def highlighted_analysis(reply: str, context: str | None) -> dict:
             for s in result.suggestions
         ],
         "score_pct": round(result.empathy_score * 100),
+        "epitome": [
+            (EPITOME_NAMES.get(name, name), LEVEL_NAMES[level], level)
+            for name, level in result.epitome.items()
+        ],
+        "strategy": result.strategy,
+        "learned": model is not None,
     }

@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = CONFIG.data_dir
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
+# Learned heads for the Coach page (``heard coach train``); None keeps the lexical coach.
+HEARD_COACH_MODEL = CONFIG.coach_model
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
 

@@ -36,10 +36,13 @@ def coach_page(request):
 @login_required
 @require_POST
 def coach_analyse(request):
+    from heard.web.coach_model import coach_model
     from heard.web.highlight import highlighted_analysis
 
     form = CoachForm(request.POST)
     if not form.is_valid():
         return render(request, "web/coach_result.html", {"form": form}, status=422)
-    report = highlighted_analysis(form.cleaned_data["reply"], form.cleaned_data["context"] or None)
+    report = highlighted_analysis(
+        form.cleaned_data["reply"], form.cleaned_data["context"] or None, model=coach_model()
+    )
     return render(request, "web/coach_result.html", {"form": form, "report": report})

@@ -7,8 +7,8 @@ import pytest
 from heard.cli import build_parser
 
 
-def run_heard(*args, data_dir, timeout=120):
-    env = {**os.environ, "HEARD_DATA_DIR": str(data_dir)}
+def run_heard(*args, data_dir, timeout=120, extra_env=None):
+    env = {**os.environ, "HEARD_DATA_DIR": str(data_dir), **(extra_env or {})}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "heard.cli", *args],
@@ -31,6 +31,18 @@ def test_serve_help_names_host_and_port(tmp_path):
     result = run_heard("serve", "--help", data_dir=tmp_path)
     assert result.returncode == 0
     assert "--host" in result.stdout and "--port" in result.stdout
+
+
+def test_serve_refuses_to_start_with_a_coach_model_it_cannot_load(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "meta.json").write_text('{"format_version": 999}', encoding="utf-8")
+    result = run_heard(
+        "serve", "--port", "0", data_dir=tmp_path, extra_env={"HEARD_COACH_MODEL": str(model)}
+    )
+    assert result.returncode == 2
+    assert "could not load HEARD_COACH_MODEL" in result.stderr
+    assert "Heard is running" not in result.stdout
 
 
 def test_manage_runs_django_commands(tmp_path):

@@ -65,3 +65,32 @@ def test_coach_offers_lines_in_their_words_and_alternatives(teammate_client):
     page = response.content.decode()
     assert "with good reason after you were charged twice" in page
     assert "Other ways to say it" in page
+
+
+def test_coach_shows_mechanisms_read_by_the_patterns(teammate_client):
+    page = teammate_client.post("/coach/analyse/", {"reply": REPLY, "context": CONTEXT}).content
+    text = page.decode()
+    assert "Empathy mechanisms" in text
+    assert "Emotional reactions: strong" in text  # "I'm so sorry we charged you twice"
+    assert "Read by the coach's own patterns." in text
+
+
+@pytest.mark.semantic
+def test_coach_page_uses_the_teams_learned_model(teammate_client, settings, tmp_path):
+    from heard.coach import load_model
+    from heard.coach.semantic import CoachModel
+    from heard.web import coach_model
+
+    saved = CoachModel.from_base().save(tmp_path / "model")
+    settings.HEARD_COACH_MODEL = saved
+    coach_model._loaded.clear()
+    try:
+        text = teammate_client.post(
+            "/coach/analyse/", {"reply": REPLY, "context": CONTEXT}
+        ).content.decode()
+        expected = load_model(saved).strategies([REPLY])[0]
+        assert "learned coach model" in text
+        assert f"Helper strategy: {expected}." in text
+        assert str(saved) in coach_model._loaded  # loaded once, kept for the next request
+    finally:
+        coach_model._loaded.clear()

@@ -43,6 +43,7 @@ def test_secret_key_from_the_environment(tmp_path):
         ("REDIS_URL", "http://127.0.0.1:6379", "REDIS_URL must look like"),
         ("HEARD_ALLOWED_HOSTS", "https://heard.example.org/", "not a host name"),
         ("HEARD_SMTP_PORT", "smtp", "HEARD_SMTP_PORT must be a port"),
+        ("HEARD_COACH_MODEL", "/nonexistent/model", "HEARD_COACH_MODEL must be a directory"),
     ],
 )
 def test_bad_values_fail_with_a_clear_message(tmp_path, name, value, message):
@@ -113,3 +114,13 @@ def test_redis_url_selects_the_redis_channel_layer(tmp_path):
         timeout=60,
     )
     assert result.stdout.strip() == "channels_redis.core.RedisChannelLayer", result.stderr
+
+
+def test_coach_model_is_a_trained_model_directory(tmp_path):
+    assert load_config(_env(tmp_path)).coach_model is None
+    model = tmp_path / "model"
+    model.mkdir()
+    with pytest.raises(ConfigError, match="has no meta.json"):
+        load_config(_env(tmp_path, HEARD_COACH_MODEL=str(model)))
+    (model / "meta.json").write_text("{}", encoding="utf-8")
+    assert load_config(_env(tmp_path, HEARD_COACH_MODEL=str(model))).coach_model == model
