@@ -171,11 +171,16 @@ def epitome_levels(
     }
 
 
+_BUT = re.compile(r"(?:^|[,.;!]\s*|\s)but\s+(?!also\b)", re.IGNORECASE)
+
+
 def strategy(scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | None = None) -> str:
     """The ESConv strategy that best describes a reply.
 
-    >>> strategy("Have you tried talking to your manager about it?", ())
+    >>> strategy("How did your manager take it?", ())
     'Question'
+    >>> strategy("Have you tried talking to your manager about it?", ())
+    'Providing Suggestions'
     """
     if keys is None:
         keys = text_keys(scanned)
@@ -186,7 +191,18 @@ def strategy(scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | No
         return cues[name].search(scanned, keys)
 
     if hit("question") and scanned.rstrip().endswith("?"):
-        return "Question"
+        if hit("suggestion_question"):
+            return "Providing Suggestions"
+        return "Restatement or Paraphrasing" if hit("restatement") else "Question"
+    # "I know it's hard, but you can get through this": what follows the "but" is the point.
+    turn = _BUT.search(scanned)
+    if turn is not None:
+        tail = scanned[turn.end() :]
+        tail_keys = text_keys(tail)
+        if cues["affirmation"].search(tail, tail_keys):
+            return "Affirmation and Reassurance"
+        if cues["suggestion"].search(tail, tail_keys):
+            return "Providing Suggestions"
     if hit("restatement") or has("interpretation") and not has("emotion_labelling"):
         return "Restatement or Paraphrasing"
     if has("emotion_labelling") or hit("reflection"):

@@ -41,6 +41,15 @@ def test_levels(reply: str, er: int, ip: int, ex: int) -> None:
         ("Maybe you could try writing it down first.", "Providing Suggestions"),
         ("Many people find that a helpline is a good first step.", "Information"),
         ("Hello there.", "Others"),
+        # A question that offers a course of action is a suggestion.
+        ("Have you thought about talking to your sister?", "Providing Suggestions"),
+        ("Would you be open to trying a journal?", "Providing Suggestions"),
+        # Checking understanding is a restatement, question mark or not.
+        ("So you lost the job you loved last month? Is that right?", "Restatement or Paraphrasing"),
+        # After "but", the point of the reply.
+        ("I know this is hard, but I know you can make it through.", "Affirmation and Reassurance"),
+        ("I do online work, mostly copywriting.", "Self-disclosure"),
+        ("They say it is best to keep a routine.", "Information"),
     ],
 )
 def test_strategies(reply: str, strategy: str) -> None:
