@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from heard.coach import analyze
-from heard.coach.suggestions import NEED_TEXT
+from heard.coach.suggestions import NEED_TEXT, SEEM
 
 FRAMEWORK_NAMES = {"NURSE": "NURSE", "LAST": "L.A.S.T.", "NVC": "NVC", "dimensions": "Dimensions"}
 
@@ -76,6 +76,7 @@ def highlighted_analysis(reply: str, context: str | None, model: Any = None) -> 
     if result.state is not None:
         state = {
             "emotion": result.state.emotion,
+            "seem": SEEM.get(result.state.emotion, result.state.emotion),
             "intensity_pct": round(result.state.intensity * 100),
             "need_text": NEED_TEXT.get(result.state.need, result.state.need),
             "lead": result.state.lead,

@@ -19,6 +19,7 @@ def test_coach_marks_moves_with_their_evidence(teammate_client):
     assert '<mark class="move"' in page
     assert "Concrete apology" in page
     assert "How they seem" in page and "lead with" in page
+    assert "They seem <strong>angry</strong>" in page
     assert "NURSE" in page and "L.A.S.T." in page
 
 
