@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -28,13 +29,28 @@ from heard.coach.state import emotion_hits, read_state_and_tone
 from .test_engine import ALL_GROUPS, WORDS, _reference
 
 REPO = Path(__file__).resolve().parents[2]
+# pyproject.toml installs hyperscan where it has wheels; there these tests always run (and
+# test_hyperscan_is_installed_where_it_has_wheels fails if it is missing), elsewhere the
+# word gate alone is tested.
+HAS_WHEELS = (sys.platform == "linux" and platform.machine() == "x86_64") or sys.platform in (
+    "darwin",
+    "win32",
+)
 needs_package = pytest.mark.skipif(
-    not prefilter.available(), reason="hyperscan is not installed on this machine"
+    not prefilter.available(),
+    reason="hyperscan has no wheel for this platform; runs on Linux x86_64, macOS, Windows",
 )
 needs_hyperscan = pytest.mark.skipif(
     not engine.prefilter_available(),
-    reason="hyperscan is not installed on this machine (or HEARD_COACH_PREFILTER=0)",
+    reason="hyperscan has no wheel for this platform, or HEARD_COACH_PREFILTER=0 was set; "
+    "runs on Linux x86_64, macOS and Windows with the gate on",
 )
+
+
+@pytest.mark.skipif(not HAS_WHEELS, reason="hyperscan has no wheel for this platform")
+def test_hyperscan_is_installed_where_it_has_wheels() -> None:
+    assert prefilter.available(), "pyproject.toml installs hyperscan here; the install failed"
+
 
 REPLIES = [
     "I'm so sorry, that sounds exhausting. What would help most right now?",
@@ -220,9 +236,8 @@ def test_superset_rewriting() -> None:
     assert sup(r"(a)\1", FLAGS) is None
 
 
+@needs_package
 def test_patterns_without_a_rewriting_are_always_reported(tmp_path: Path) -> None:
-    if not prefilter.available():
-        pytest.skip("hyperscan is not installed on this machine")
     p = prefilter.Prefilter()
     first, seg = p.add([r"(\w)\1", r"\bno rush\b", r"x?"], FLAGS)
     assert (first, seg) == (0, 0)
@@ -236,11 +251,10 @@ def test_patterns_without_a_rewriting_are_always_reported(tmp_path: Path) -> Non
     assert p.segments[0].db is db
 
 
+@needs_package
 def test_compiled_databases_are_kept_between_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not prefilter.available():
-        pytest.skip("hyperscan is not installed on this machine")
     monkeypatch.setenv("HEARD_COACH_CACHE", str(tmp_path))
     first = prefilter.Prefilter()
     first.add([r"\bno rush\b", r"\btake your time\b"], FLAGS)
@@ -261,11 +275,10 @@ def test_compiled_databases_are_kept_between_runs(
     assert prefilter.cache_dir() is None
 
 
+@needs_package
 def test_the_cache_keeps_the_newest_databases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not prefilter.available():
-        pytest.skip("hyperscan is not installed on this machine")
     monkeypatch.setenv("HEARD_COACH_CACHE", str(tmp_path))
     monkeypatch.setattr(prefilter, "KEEP", 2)
     for word in ("alpha", "bravo", "charlie", "delta"):

@@ -31,7 +31,10 @@ def test_label_sets():
 
 @pytest.fixture(scope="module")
 def base_model():
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     from heard.coach.semantic import CoachModel
 
     return CoachModel.from_base()
@@ -39,7 +42,10 @@ def base_model():
 
 @pytest.mark.semantic
 def test_bundled_encoder_is_found_offline():
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     from heard.coach.semantic import base_model_path
 
     path = base_model_path()
@@ -48,7 +54,10 @@ def test_bundled_encoder_is_found_offline():
 
 @pytest.mark.semantic
 def test_embed_is_normalised_and_meaningful():
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     import numpy as np
 
     from heard.coach.semantic import embed
@@ -122,7 +131,10 @@ def test_refuses_to_save_inside_the_package(base_model):
 
 @pytest.mark.semantic
 def test_load_rejects_a_directory_that_is_not_a_model(tmp_path):
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     from heard.coach.semantic import CoachModel
 
     with pytest.raises(FileNotFoundError, match="meta.json"):

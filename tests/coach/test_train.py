@@ -209,7 +209,10 @@ TINY_FINETUNE = TrainConfig(
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     root = tmp_path_factory.mktemp("train")
     data = write_generic_layout(root / "data")
     report = train(data, root / "model", cfg=TINY, log=lambda m: None)
@@ -270,7 +273,10 @@ def test_training_learns_the_synthetic_cues(tiny_model):
 
 @pytest.mark.semantic
 def test_finetune_mode_round_trips(tmp_path):
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     data = write_generic_layout(tmp_path / "data", n=12)
     report = train(data, tmp_path / "ft", cfg=TINY_FINETUNE, log=lambda m: None)
     assert report["best_epoch"] == 1
@@ -286,7 +292,10 @@ def test_finetune_mode_round_trips(tmp_path):
 
 @pytest.mark.semantic
 def test_strategy_head_copies_the_logistic_regression():
-    pytest.importorskip("torch", reason="needs the semantic extra (torch)")
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
     import numpy as np
     import torch
     from sklearn.linear_model import LogisticRegression
