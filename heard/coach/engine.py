@@ -406,8 +406,13 @@ def first_chars(seq: list) -> frozenset[str] | None:
     >>> sorted(first_chars(list(P.parse(r"\\b(?:i'm|we) (?:so )?sorry"))))
     ['i', 'w']
     """
+    return edge_chars(seq)
+
+
+def edge_chars(seq: list, last: bool = False) -> frozenset[str] | None:
+    """The characters a match of ``seq`` can start (``last``: end) with; None when unknown."""
     chars: set[str] = set()
-    for op, av in seq:
+    for op, av in reversed(seq) if last else seq:
         if op is C.AT:
             continue
         if op is C.LITERAL:
@@ -425,25 +430,25 @@ def first_chars(seq: list) -> frozenset[str] | None:
                     return None
             return frozenset(chars)
         if op is C.SUBPATTERN:
-            sub = first_chars(list(av[-1]))
+            sub = edge_chars(list(av[-1]), last)
             if sub is None:
                 return None
             return frozenset(chars | sub)
         if op is C.BRANCH:
             for alt in av[1]:
-                sub = first_chars(list(alt))
+                sub = edge_chars(list(alt), last)
                 if sub is None:
                     return None
                 chars |= sub
             return frozenset(chars)
         if op in _REPEATS:
-            sub = first_chars(list(av[2]))
+            sub = edge_chars(list(av[2]), last)
             if sub is None:
                 return None
             chars |= sub
             if av[0] >= 1:
                 return frozenset(chars)
-            continue  # optional: the match may also start with what follows
+            continue  # optional: the match may also start (end) with what follows (precedes)
         return None
     return None
 

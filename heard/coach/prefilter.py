@@ -26,6 +26,8 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
+from . import engine  # edge_chars; engine imports this module first, used at call time
+
 try:  # pragma: no branch - which branch runs depends on the machine
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised by tests that hide the package
@@ -107,48 +109,6 @@ def _class(items: list) -> str:
     return "[" + _runs(chars) + "]"
 
 
-def _edge_chars(seq: list, last: bool) -> frozenset[str] | None:
-    """Characters a match of ``seq`` can begin (``last``: end) with; None when unknown."""
-    chars: set[str] = set()
-    for op, av in reversed(seq) if last else seq:
-        if op is C.AT:
-            continue
-        if op is C.LITERAL:
-            chars.add(chr(av))
-            return frozenset(chars)
-        if op is C.IN:
-            for kind, value in av:
-                if kind is C.LITERAL:
-                    chars.add(chr(value))
-                elif kind is C.RANGE and value[1] - value[0] < 128:
-                    chars.update(chr(c) for c in range(value[0], value[1] + 1))
-                else:
-                    return None
-            return frozenset(chars)
-        if op is C.SUBPATTERN:
-            sub = _edge_chars(list(av[-1]), last)
-            if sub is None:
-                return None
-            return frozenset(chars | sub)
-        if op is C.BRANCH:
-            for alt in av[1]:
-                sub = _edge_chars(list(alt), last)
-                if sub is None:
-                    return None
-                chars |= sub
-            return frozenset(chars)
-        if op in _REPEATS:
-            sub = _edge_chars(list(av[2]), last)
-            if sub is None:
-                return None
-            chars |= sub
-            if av[0] >= 1:
-                return frozenset(chars)
-            continue
-        return None
-    return None
-
-
 def _ascii_word(chars: frozenset[str] | None) -> bool:
     return bool(chars) and chars <= _WORD  # type: ignore[operator]
 
@@ -167,8 +127,8 @@ def _rewrite(seq: list) -> str:
             # as well (non-ASCII characters there are "?", never word characters); every
             # other anchor is dropped.
             if av is C.AT_BOUNDARY and (
-                _ascii_word(_edge_chars(seq[i + 1 :], False))
-                or _ascii_word(_edge_chars(seq[:i], True))
+                _ascii_word(engine.edge_chars(seq[i + 1 :]))
+                or _ascii_word(engine.edge_chars(seq[:i], last=True))
             ):
                 out.append("\\b")
             elif av in (C.AT_BEGINNING, C.AT_BEGINNING_LINE):
