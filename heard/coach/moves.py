@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection
 from functools import cache
 
-from .engine import text_keys
+from .engine import TextIndex, text_keys
 from .lexicon import FLAGS, MOVES, Marker, marker
 from .spans import spans_at
 from .types import Finding, Span
@@ -30,21 +30,26 @@ _BARE_APOLOGY = re.compile(
 )
 
 
-@cache
-def _move_markers() -> tuple[Marker, ...]:
-    return tuple(marker(label) for label in MOVES)
+class MarkerSet:
+    """Compiled markers for some labels, in order, with what the gates need to visit them."""
+
+    __slots__ = ("markers", "places", "segments")
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        # Compiling registers the groups, so this comes before asking which are open.
+        self.markers = tuple(marker(label) for label in labels)
+        self.places = {m.group.id: i for i, m in enumerate(self.markers)}  # group id -> place
+        # The prefilter segments holding these groups (see ``engine.TextIndex.open_in``).
+        self.segments = frozenset(m.group.segment for m in self.markers)
+
+    def opened(self, keys: TextIndex) -> list[int]:
+        """Places (in order) of the markers whose group the text may match."""
+        return open_markers(self.markers, self.places, keys.open_in(self.segments))
 
 
 @cache
-def _move_places() -> dict[int, int]:
-    """Group id -> place of its marker in ``_move_markers()``."""
-    return {m.group.id: i for i, m in enumerate(_move_markers())}
-
-
-@cache
-def _move_segments() -> frozenset[int]:
-    """The prefilter segments holding the move groups (see ``engine.TextIndex.open_in``)."""
-    return frozenset(m.group.segment for m in _move_markers())
+def marker_set(labels: tuple[str, ...]) -> MarkerSet:
+    return MarkerSet(labels)
 
 
 def open_markers(
@@ -69,9 +74,10 @@ def detect_moves(
     """
     if keys is None:
         keys = text_keys(scanned)
-    compiled = _move_markers()  # compile (and register) the groups before asking which are open
+    move_set = marker_set(MOVES)
+    compiled = move_set.markers
     found: list[Finding] = []
-    for i in open_markers(compiled, _move_places(), keys.open_in(_move_segments())):
+    for i in move_set.opened(keys):
         m = compiled[i]
         label = m.label
         spans = spans_at(m.group.spans(scanned, keys), original)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import insort
-from functools import cache
 
 from .engine import text_keys
-from .lexicon import PITFALLS, Marker, marker
-from .moves import ACKNOWLEDGING, open_markers
+from .lexicon import PITFALLS
+from .moves import ACKNOWLEDGING, marker_set
 from .spans import MAX_SPANS, spans_at
 from .types import Finding, OtherState, Span
 
@@ -41,23 +40,6 @@ def _shouting(original: str) -> list[Span]:
     return out
 
 
-@cache
-def _pitfall_markers() -> tuple[Marker, ...]:
-    return tuple(marker(label) for label in PITFALLS)
-
-
-@cache
-def _pitfall_places() -> dict[int, int]:
-    """Group id -> place of its marker in ``_pitfall_markers()``."""
-    return {m.group.id: i for i, m in enumerate(_pitfall_markers())}
-
-
-@cache
-def _pitfall_segments() -> frozenset[int]:
-    """The prefilter segments holding the pitfall groups (see ``engine.TextIndex.open_in``)."""
-    return frozenset(m.group.segment for m in _pitfall_markers())
-
-
 _ANGER = PITFALLS.index("mirroring_anger")
 _PREMATURE = PITFALLS.index("premature_solution")
 
@@ -73,8 +55,9 @@ def detect_pitfalls(
     if keys is None:
         keys = text_keys(scanned)
     labels = {f.label for f in moves}
-    compiled = _pitfall_markers()  # compile (and register) the groups before asking which are open
-    visit = open_markers(compiled, _pitfall_places(), keys.open_in(_pitfall_segments()))
+    pitfall_set = marker_set(PITFALLS)
+    compiled = pitfall_set.markers
+    visit = pitfall_set.opened(keys)
     if not visit and (state is None or "next_steps" not in labels):
         # No pattern can match (most replies): only shouting can be a pitfall.
         shouting = _shouting(original)
