@@ -133,14 +133,33 @@ def analyze_with_state(
     return result
 
 
+def model_predictions(model: Any, pairs: list[tuple[str, str]]) -> list[tuple[dict[str, int], str]]:
+    """(EPITOME levels, strategy) for each (context, reply) pair, from a learned model.
+
+    Models with ``analyze_batch`` answer both from one encoder pass per reply.
+    """
+    if not pairs:
+        return []
+    batch = getattr(model, "analyze_batch", None)
+    if callable(batch):
+        both = batch([reply for _, reply in pairs], [context for context, _ in pairs])
+        levels = [b["epitome"] for b in both]
+        strategies = [b["strategy"] for b in both]
+    else:
+        levels = model.epitome_levels(pairs)
+        strategies = model.strategies([reply for _, reply in pairs])
+    return [
+        ({k: int(v) for k, v in dict(lv).items()}, st)
+        for lv, st in zip(levels, strategies, strict=True)
+    ]
+
+
+def with_predictions(result: Analysis, levels: dict[str, int], strategy: str) -> Analysis:
+    """``result`` with a learned model's EPITOME levels and strategy in place of the lexical ones."""
+    return replace(result, epitome=levels, strategy=strategy)
+
+
 def apply_model(result: Analysis, model: Any, context: str) -> Analysis:
     """Replace the lexical EPITOME levels and strategy with a learned model's predictions."""
-    text = result.text[:MAX_CHARS]
-    batch = getattr(model, "analyze_batch", None)
-    if callable(batch):  # one encoder pass gives the levels and the strategy
-        both = batch([text], [context])[0]
-        levels, strat = both["epitome"], both["strategy"]
-    else:
-        levels = model.epitome_levels([(context, text)])[0]
-        strat = model.strategies([text])[0]
-    return replace(result, epitome={k: int(v) for k, v in dict(levels).items()}, strategy=strat)
+    ((levels, strat),) = model_predictions(model, [(context, result.text[:MAX_CHARS])])
+    return with_predictions(result, levels, strat)

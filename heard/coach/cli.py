@@ -166,7 +166,11 @@ def batch_record(rec: dict[str, Any], analysis: Any) -> dict[str, Any]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from heard.coach import analyze  # noqa: PLC0415
-    from heard.coach.analysis import apply_model  # noqa: PLC0415
+    from heard.coach.analysis import (  # noqa: PLC0415
+        MAX_CHARS,
+        model_predictions,
+        with_predictions,
+    )
 
     model = _load_model(args.model)
     try:
@@ -186,12 +190,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         nonlocal written
         items = pending
         if model is not None and items:
-            pairs = [(r.get("context") or "", a.text) for r, a in items]
-            levels = model.epitome_levels(pairs)
-            strategies = model.strategies([t for _, t in pairs])
+            pairs = [(r.get("context") or "", a.text[:MAX_CHARS]) for r, a in items]
             items = [
-                (r, apply_model(a, _Fixed(lv, st), ""))
-                for (r, a), lv, st in zip(items, levels, strategies, strict=True)
+                (r, with_predictions(a, levels, strat))
+                for (r, a), (levels, strat) in zip(
+                    items, model_predictions(model, pairs), strict=True
+                )
             ]
         for rec, analysis in items:
             dst.write(json.dumps(batch_record(rec, analysis), ensure_ascii=False) + "\n")
@@ -214,19 +218,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
             dst.close()
     print(f"heard coach batch: {written} written, {skipped} skipped", file=sys.stderr)
     return 1 if skipped else 0
-
-
-class _Fixed:
-    """A stand-in model that returns predictions already computed for a whole chunk."""
-
-    def __init__(self, levels: dict[str, int], strategy: str) -> None:
-        self._levels, self._strategy = levels, strategy
-
-    def epitome_levels(self, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
-        return [self._levels for _ in pairs]
-
-    def strategies(self, texts: list[str]) -> list[str]:
-        return [self._strategy for _ in texts]
 
 
 if __name__ == "__main__":

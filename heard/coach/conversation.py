@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .analysis import MAX_CHARS, analyze_with_state
+from .analysis import MAX_CHARS, analyze_with_state, model_predictions, with_predictions
 from .disclosure import detect_disclosure
 from .engine import Scanner, lower_same_length
 from .epitome import questions
@@ -183,18 +183,9 @@ def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]
         else:
             contexts[ta.index] = last
     pairs = [(contexts[ta.index][:MAX_CHARS], ta.turn.text[:MAX_CHARS]) for ta in agent]
-    batch = getattr(model, "analyze_batch", None)
-    if callable(batch):  # one encoder pass per turn gives the levels and the strategy
-        both = batch([p[1] for p in pairs], [p[0] for p in pairs])
-        levels = [b["epitome"] for b in both]
-        strategies = [b["strategy"] for b in both]
-    else:
-        levels = model.epitome_levels(pairs)
-        strategies = model.strategies([p[1] for p in pairs])
     by_index = {}
-    for ta, lv, st in zip(agent, levels, strategies, strict=True):
-        new = replace(ta.analysis, epitome={k: int(v) for k, v in dict(lv).items()}, strategy=st)
-        by_index[ta.index] = replace(ta, analysis=new)
+    for ta, (levels, strat) in zip(agent, model_predictions(model, pairs), strict=True):
+        by_index[ta.index] = replace(ta, analysis=with_predictions(ta.analysis, levels, strat))
     return [by_index.get(ta.index, ta) for ta in analysed]
 
 

@@ -94,6 +94,31 @@ def test_batch_uses_a_model_when_given(tmp_path: Path, monkeypatch: pytest.Monke
     assert rows[0]["epitome"]["explorations"] == 2
 
 
+def test_batch_asks_a_one_pass_model_once_per_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[list[str], list[str]]] = []
+
+    class OnePass:
+        def analyze_batch(self, texts, contexts):
+            calls.append((list(texts), list(contexts)))
+            levels = {"emotional_reactions": 1, "interpretations": 0, "explorations": 2}
+            return [{"epitome": levels, "strategy": "Question"} for _ in texts]
+
+    monkeypatch.setattr("heard.coach.load_model", lambda path: OnePass())
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": 1, "text": "Ok.", "context": "I lost my job."}\n{"id": 2, "text": "Hm."}\n',
+        encoding="utf-8",
+    )
+    dst = tmp_path / "out.jsonl"
+    assert main(["batch", "--in", str(src), "--out", str(dst), "--model", "m"]) == 0
+    assert calls == [(["Ok.", "Hm."], ["I lost my job.", ""])]
+    rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["strategy"] for r in rows] == ["Question", "Question"]
+    assert rows[1]["epitome"] == {"emotional_reactions": 1, "interpretations": 0, "explorations": 2}
+
+
 def test_the_heard_command_dispatches_to_the_coach() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "heard.coach.cli", "It sounds like you're worried.", "--json"],
