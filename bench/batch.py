@@ -7,8 +7,10 @@ Prints the figures and writes bench/results/batch.json. What is measured:
 
 * conversations/second of the lexical path with 1 and with 2 worker processes, on
   synthetic-but-realistic conversations from heard.batch.synth (no fetched data); the rate is
-  scoring time as recorded by the run's checkpoint (workers' start-up included, the final
-  report excluded), and the wall time of the whole command is reported beside it;
+  scoring time as recorded by the run's checkpoint, from the first chunk to the last commit
+  (the pool's start-up before it, where the forkserver compiles the coach's patterns once and
+  the workers fork from it, is not counted, nor is the final report); the wall time of the
+  whole command, start-up included, is reported beside it;
 * scaling efficiency = rate(2) / (2 x rate(1));
 * peak RSS of the whole process tree (driver, pool workers, forkserver), sampled every
   20 ms, for 1,000 and for 10,000 conversations with 2 workers: it should stay flat;

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from heard.batch.records import Record
-from heard.batch.scoring import ScoreOptions, score_chunk
+from heard.batch.scoring import ScoreOptions, score_chunk, warm_up
 
 ENGINES = ("local", "dask")
 
@@ -48,10 +48,8 @@ class InlineEngine:
         pass
 
 
-def _warm_up() -> None:
-    # Import the coach once per worker, before the first chunk, so start-up is not
-    # counted against the first conversations.
-    import heard.coach  # noqa: F401
+def _ready() -> None:
+    """A no-op task: its result says a worker is up."""
 
 
 class PoolEngine:
@@ -66,16 +64,27 @@ class PoolEngine:
         # be running threads (progress bar, Dask client), which makes fork unsafe.
         try:
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["heard.batch.scoring", "heard.coach"])
+            # The forkserver compiles the coach's patterns once (heard.batch.preload); each
+            # worker forked from it starts warm instead of compiling them again.
+            self._context.set_forkserver_preload(["heard.batch.preload"])
         except ValueError:  # platforms without forkserver
             self._context = multiprocessing.get_context("spawn")
         self._pool = self._new_pool()
         self.generation = 0  # bumped by restart(): futures of older pools are all broken
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=self._context, initializer=_warm_up
+        # warm_up in each worker: only the run's rubric when forked warm, everything after a
+        # spawn. The workers start now, before the first chunk is read, so the first
+        # conversations do not wait for them.
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._context,
+            initializer=warm_up,
+            initargs=(self.options,),
         )
+        for future in [pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
+        return pool
 
     def submit(self, records: list[Record]) -> Future:
         try:

@@ -22,9 +22,10 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from heard.batch.records import BadRecord, RawRecord, Record
+from heard.batch.records import BadRecord, Limits, RawRecord, Record
 from heard.qa.rubric import Rubric, overall, parse_rubric, prescore
 
 try:  # a C encoder, ~10x faster than json's for these results; the output is the same
@@ -443,6 +444,62 @@ def score_chunk(
         data["conversation_id"] = _safe_id(record.conversation_id, options)
         out.append(("error", error_line(data)))
     return out
+
+
+# A small conversation that takes the scorer's main paths (moves, pitfalls, customer state,
+# questions, a disclosure, an escalation and a transfer, personal data to redact, typographic
+# quotes): scoring it compiles the coach's patterns and pattern databases and the rubric.
+_WARM_UP = Record(
+    source="<warm-up>",
+    line=0,
+    conversation_id="warm-up",
+    agent="agent",
+    turns=(
+        {"speaker": "customer", "role": "customer", "t": 0.0,
+         "text": "I'm furious, you charged me twice!! I lost my job and can\u2019t pay rent."},
+        {"speaker": "agent", "role": "agent", "t": 30.0,
+         "text": "I'm so sorry we charged you twice; that sounds really stressful. What happened "
+                 "when you called? I'll refund it today and email ann@example.com."},
+        {"speaker": "customer", "role": "customer", "t": 60.0,
+         "text": "I want to speak to a manager. Call me on 07700 900123, my name is Ann Lee."},
+        {"speaker": "agent", "role": "agent", "t": 90.0,
+         "text": "Calm down, it's policy. I'm transferring you to my supervisor now."},
+    ),
+    metadata={"channel": "chat"},
+)  # fmt: skip
+
+
+def warm_up(options: ScoreOptions | None = None) -> None:
+    """Score a built-in conversation and forget it, so the patterns (and ``options``' rubric,
+    Heard's default one without) are compiled before the first real chunk.
+
+    Run where the pool's worker processes are forked from, they all start warm.
+    """
+    global _warm
+    if options is not None:
+        _rubric(options.rubric_toml)
+    if _warm:  # e.g. a worker forked from a process that warmed up
+        return
+    if options is None:
+        from heard.qa.rubric import DEFAULT_RUBRIC_PATH
+
+        options = ScoreOptions(DEFAULT_RUBRIC_PATH.read_text(encoding="utf-8"), "warm-up")
+    records: list[Record | RawRecord] = [_WARM_UP]
+    # The shipped sample conversations, when present, compile the patterns' variants that
+    # support conversations usually need (each set of words a text may hold has its own).
+    samples = Path(__file__).resolve().parents[1] / "content" / "samples" / "conversations.jsonl"
+    try:
+        with open(samples, "rb") as handle:
+            records += [RawRecord("<warm-up>", n, line, Limits()) for n, line in enumerate(handle)]
+    except OSError:
+        pass
+    score_chunk(records, options)
+    _TEXT_MEMO.clear()
+    _NAME_MEMO.clear()
+    _warm = True
+
+
+_warm = False
 
 
 def error_line(data: dict[str, Any]) -> bytes:
