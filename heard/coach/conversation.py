@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from .analysis import MAX_CHARS, analyze_with_state, model_predictions, with_predictions
-from .disclosure import detect_disclosure
+from .disclosure import has_disclosure
 from .engine import Scanner, lower_same_length
 from .epitome import questions
 from .lexicon import FLAGS, fold
@@ -197,8 +197,10 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
     share = {s: (w / total if total else 0.0) for s, w in words.items()}
     equity = _equity(list(share.values()))
 
-    # Each turn folded and lower-cased once, for questions, escalations and transfers.
+    # Each turn folded and lower-cased once, for questions, disclosures, escalations and
+    # transfers.
     folded_turns = [_fold(ta.turn.text[:MAX_CHARS]) for ta in analysed]
+    lows = [_lower(folded) for folded in folded_turns]
     open_q = closed_q = stacked = 0
     first_kind: bool | None = None
     for ta, folded in zip(analysed, folded_turns, strict=True):
@@ -238,7 +240,7 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
             ta.turn.role == "customer"
             and ta.turn.t is not None
             and nxt is not None
-            and detect_disclosure(ta.turn.text)
+            and has_disclosure(folded_turns[i], lows[i])
         ):
             pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
 
@@ -246,8 +248,7 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
         round(tones.get(ta.index, 0.0), 3) for ta in analysed if ta.turn.role == "customer"
     )
     escalations = transfers = 0
-    for ta, folded in zip(analysed, folded_turns, strict=True):
-        low = _lower(folded)
+    for ta, folded, low in zip(analysed, folded_turns, lows, strict=True):
         if any(map(low.__contains__, _ESCALATION_NEEDS)):
             escalations += _ESCALATION.search(folded, low)
         if ta.turn.role == "agent" and any(map(low.__contains__, _TRANSFER_NEEDS)):

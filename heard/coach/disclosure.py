@@ -21,6 +21,27 @@ def _compiled() -> dict[str, Scanner]:
     }
 
 
+@cache
+def _any_kind() -> Scanner:
+    # One alternation of every kind's patterns: it matches where one of them does (none
+    # matches an empty string or refers to a group by number, so joining them changes none).
+    data = load("disclosure")
+    return Scanner(
+        "|".join(f"(?:{expand(p, {})})" for kind in KINDS for p in data[kind]["patterns"])
+    )
+
+
+def has_disclosure(folded: str, low: str) -> bool:
+    """``bool(detect_disclosure(text))``, from ``folded = fold(text[:MAX_CHARS])`` and
+    ``low = lower_same_length(folded)``, in one scan and without building the findings.
+
+    >>> text = "I lost my job and can't afford the bill"
+    >>> has_disclosure(fold(text), lower_same_length(fold(text)))
+    True
+    """
+    return _any_kind().search(folded, low)
+
+
 def detect_disclosure(text: str) -> tuple[Disclosure, ...]:
     """Disclosures in ``text``, each with evidence, a suggested response and a referral.
 
