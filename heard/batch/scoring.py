@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from heard.batch.records import BadRecord, Limits, RawRecord, Record
-from heard.qa.rubric import Rubric, overall, parse_rubric, prescore
+from heard.qa.rubric import Rubric, overall_data, parse_rubric, prescore_data
 
 try:  # a C encoder, ~10x faster than json's for these results; the output is the same
     import orjson as _orjson
@@ -242,14 +242,13 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
 
     rubric = _rubric(options.rubric_toml)
     analysis = analyze_conversation(record.turns)
-    items = prescore(analysis, rubric)
+    items = prescore_data(analysis, rubric)
     redactor = _Redactor(options.salt)
     texts = [t["text"] for t in record.turns]
     odd = [False]
 
     rubric_out = []
-    for item in items:
-        data = item.to_dict()
+    for data in items:
         if data["raw"] is not None and not _plain(data["raw"]):
             odd[0] = True
         for ev in data["evidence"]:
@@ -286,7 +285,7 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         t.customer_state.emotion for t in analysis.turns if t.customer_state is not None
     )
     moves, pitfalls = _counts(analysis)
-    rubric_overall = overall(items)
+    rubric_overall = overall_data(items)
     if rubric_overall is not None and not _plain(rubric_overall):
         odd[0] = True
     empathy = round(float(analysis.empathy_score), 4)

@@ -21,7 +21,7 @@ import operator
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser as _P  # type: ignore[attr-defined]
@@ -69,6 +69,11 @@ class Rule:
     # Lower-case strings one of which every match holds (see ``required_strings``): a turn
     # in ASCII holding none of them is not scanned. None: no such strings are known.
     needs: frozenset[str] | None = None
+
+    @cached_property
+    def description(self) -> str:
+        """``describe()``, worked out once (a frozen rule never changes)."""
+        return self.describe()
 
     def describe(self) -> str:
         if self.name:
@@ -521,20 +526,27 @@ def _fire(rule: Rule, ctx: _Context) -> list[_Hit]:
     return [_Hit(None, None, None, "", detail)]
 
 
-def _evidence(rule: Rule, hits: list[_Hit], effect: float, source: str = "") -> list[Evidence]:
-    return [
-        Evidence(
-            source=source or rule.source,
-            label=rule.label if rule.source != "pattern" else "pattern",
-            effect=effect if i == 0 else 0.0,
-            turn=hit.turn,
-            start=hit.start,
-            end=hit.end,
-            quote=hit.quote,
-            detail=hit.detail or rule.describe(),
+def _evidence(
+    rule: Rule, hits: list[_Hit], effect: float, source: str = ""
+) -> list[dict[str, Any]]:
+    """Evidence of a rule's hits, as ``Evidence.to_dict()`` gives it."""
+    source = source or rule.source
+    label = rule.label if rule.source != "pattern" else "pattern"
+    out = []
+    for hit in hits[:MAX_EVIDENCE_PER_RULE]:
+        out.append(
+            {
+                "source": source,
+                "label": label,
+                "effect": effect if not out else 0.0,
+                "turn": hit.turn,
+                "start": hit.start,
+                "end": hit.end,
+                "quote": hit.quote,
+                "detail": hit.detail or rule.description,
+            }
         )
-        for i, hit in enumerate(hits[:MAX_EVIDENCE_PER_RULE])
-    ]
+    return out
 
 
 def _level(item: RubricItem, score: int | None) -> str:
@@ -549,13 +561,29 @@ def _round_half_up(value: float) -> int:
     return int(math.floor(value + 0.5))
 
 
-def _score_evidence_item(item: RubricItem, ctx: _Context) -> ItemScore:
+def _item_data(
+    item: RubricItem,
+    score: int | None = None,
+    raw: float | None = None,
+    evidence: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One item's score as ``ItemScore.to_dict()`` gives it."""
+    return {
+        "item": item.id,
+        "title": item.title,
+        "score": score,
+        "raw": raw,
+        "scale": [item.scale_min, item.scale_max],
+        "level": _level(item, score),
+        "evidence": evidence if evidence is not None else [],
+    }
+
+
+def _score_evidence_item(item: RubricItem, ctx: _Context) -> dict[str, Any]:
     if item.applies_when and not any(_fire(r, ctx) for r in item.applies_when):
-        return ItemScore(
-            item.id, item.title, None, None, item.scale_min, item.scale_max, _level(item, None)
-        )
+        return _item_data(item)
     raw = item.base
-    evidence: list[Evidence] = []
+    evidence: list[dict[str, Any]] = []
     for rule in item.evidence:
         hits = _fire(rule, ctx)
         if not hits:
@@ -565,21 +593,12 @@ def _score_evidence_item(item: RubricItem, ctx: _Context) -> ItemScore:
         raw += effect
         evidence.extend(_evidence(rule, hits, effect))
     score = min(item.scale_max, max(item.scale_min, _round_half_up(raw)))
-    return ItemScore(
-        item.id,
-        item.title,
-        score,
-        round(raw, 3),
-        item.scale_min,
-        item.scale_max,
-        _level(item, score),
-        tuple(evidence),
-    )
+    return _item_data(item, score, round(raw, 3), evidence)
 
 
-def _score_checks_item(item: RubricItem, ctx: _Context) -> ItemScore:
+def _score_checks_item(item: RubricItem, ctx: _Context) -> dict[str, Any]:
     applicable = passed = 0
-    evidence: list[Evidence] = []
+    evidence: list[dict[str, Any]] = []
     for check in item.checks:
         if check.when:
             context = [(r, h) for r in check.when if (h := _fire(r, ctx))]
@@ -594,47 +613,43 @@ def _score_checks_item(item: RubricItem, ctx: _Context) -> ItemScore:
         passed += ok
         verdict = "kept" if ok else "missed"
         for rule, hits in context[:1]:
-            for ev in _evidence(rule, hits[:1], 0.0, source="check"):
-                evidence.append(_relabel(ev, check, f"applies: {ev.detail}"))
+            for ev in _evidence(rule, hits[:1], 0.0):
+                evidence.append(_relabel(ev, check, f"applies: {ev['detail']}"))
         for rule, hits in required:
-            for ev in _evidence(rule, hits, 0.0, source="check"):
-                evidence.append(_relabel(ev, check, f"{verdict}: found {rule.describe()}"))
+            for ev in _evidence(rule, hits, 0.0):
+                evidence.append(_relabel(ev, check, f"{verdict}: found {rule.description}"))
         for rule, hits in forbidden:
-            for ev in _evidence(rule, hits, -1.0, source="check"):
-                evidence.append(_relabel(ev, check, f"missed: {rule.describe()}"))
+            for ev in _evidence(rule, hits, -1.0):
+                evidence.append(_relabel(ev, check, f"missed: {rule.description}"))
         if check.require and not required:
             evidence.append(
-                Evidence("check", check.id, -1.0, detail=f"missed: {check.title} not found")
+                Evidence(
+                    "check", check.id, -1.0, detail=f"missed: {check.title} not found"
+                ).to_dict()
             )
     if not applicable:
-        return ItemScore(
-            item.id, item.title, None, None, item.scale_min, item.scale_max, _level(item, None)
-        )
+        return _item_data(item)
     raw = item.scale_min + (item.scale_max - item.scale_min) * passed / applicable
     score = min(item.scale_max, max(item.scale_min, _round_half_up(raw)))
-    return ItemScore(
-        item.id,
-        item.title,
-        score,
-        round(raw, 3),
-        item.scale_min,
-        item.scale_max,
-        _level(item, score),
-        tuple(evidence),
-    )
+    return _item_data(item, score, round(raw, 3), evidence)
 
 
-def _relabel(ev: Evidence, check: Check, detail: str) -> Evidence:
-    return Evidence(
-        source="check",
-        label=check.id,
-        effect=ev.effect,
-        turn=ev.turn,
-        start=ev.start,
-        end=ev.end,
-        quote=ev.quote,
-        detail=detail,
-    )
+def _relabel(ev: dict[str, Any], check: Check, detail: str) -> dict[str, Any]:
+    ev["source"] = "check"
+    ev["label"] = check.id
+    ev["detail"] = detail
+    return ev
+
+
+def prescore_data(conversation_analysis: Any, rubric: Rubric | None = None) -> list[dict[str, Any]]:
+    """``[item.to_dict() for item in prescore(...)]``, without building the ItemScores (the
+    batch scorer writes these dicts as they are)."""
+    rubric = rubric or load_rubric()
+    ctx = _Context(conversation_analysis)
+    return [
+        _score_checks_item(item, ctx) if item.kind == "checks" else _score_evidence_item(item, ctx)
+        for item in rubric.items
+    ]
 
 
 def prescore(conversation_analysis: Any, rubric: Rubric | None = None) -> tuple[ItemScore, ...]:
@@ -644,15 +659,29 @@ def prescore(conversation_analysis: Any, rubric: Rubric | None = None) -> tuple[
     do not apply to this conversation. Spans in the evidence index the text of the turn
     named by `turn`.
     """
-    rubric = rubric or load_rubric()
-    ctx = _Context(conversation_analysis)
-    scores = []
-    for item in rubric.items:
-        if item.kind == "checks":
-            scores.append(_score_checks_item(item, ctx))
-        else:
-            scores.append(_score_evidence_item(item, ctx))
-    return tuple(scores)
+    return tuple(
+        ItemScore(
+            data["item"],
+            data["title"],
+            data["score"],
+            data["raw"],
+            data["scale"][0],
+            data["scale"][1],
+            data["level"],
+            tuple(Evidence(**ev) for ev in data["evidence"]),
+        )
+        for data in prescore_data(conversation_analysis, rubric)
+    )
+
+
+def overall_data(items: list[dict[str, Any]]) -> float | None:
+    """``overall`` of items given as ``prescore_data`` gives them."""
+    values = [
+        (d["score"] - d["scale"][0]) / (d["scale"][1] - d["scale"][0])
+        for d in items
+        if d["score"] is not None
+    ]
+    return round(sum(values) / len(values), 4) if values else None
 
 
 def overall(scores: tuple[ItemScore, ...]) -> float | None:

@@ -394,3 +394,16 @@ def test_required_strings(patterns, expected):
 
     found = required_strings(patterns)
     assert (set(found) if found is not None else None) == expected
+
+
+def test_prescore_data_is_the_item_scores_as_dicts():
+    import heard.coach as coach
+    from heard.batch.synth import generate_conversations
+    from heard.qa.rubric import overall_data, prescore_data
+
+    for conv in generate_conversations(40, seed=17):
+        analysis = coach.analyze_conversation(conv["turns"])
+        items = prescore(analysis)
+        data = prescore_data(analysis)
+        assert data == [item.to_dict() for item in items]
+        assert overall_data(data) == overall(items)
