@@ -19,7 +19,6 @@ import json
 import os
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,10 +54,10 @@ def _rubric(toml_text: str) -> Rubric:
     return parse_rubric(tomllib.loads(toml_text), source="<run>")
 
 
-def _redact_function():
-    from heard.coach import redact
+def _items_function():
+    from heard.coach.redact import redaction_items
 
-    return redact
+    return redaction_items
 
 
 # Redactions of short strings and pseudonyms, shared by the records a process scores.
@@ -76,19 +75,19 @@ def _remember(memo: dict, key: Any, value: Any) -> Any:
 class _Redactor:
     """Redacts the strings of one record, remembering each turn's redaction."""
 
-    __slots__ = ("_redact", "_salt", "_turns")
+    __slots__ = ("_items", "_salt", "_turns")
 
     def __init__(self, salt: str) -> None:
-        self._redact = _redact_function()
+        self._items = _items_function()
         self._salt = salt
         self._turns: dict[int, RedactedText] = {}
 
     def text(self, value: str) -> str:
         if len(value) > _MEMO_MAX_CHARS:
-            return RedactedText(value, self._redact).text
+            return RedactedText(value, self._items).text
         known = _TEXT_MEMO.get(value)
         if known is None:
-            known = _remember(_TEXT_MEMO, value, RedactedText(value, self._redact).text)
+            known = _remember(_TEXT_MEMO, value, RedactedText(value, self._items).text)
         return known
 
     def name(self, value: str | None) -> str | None:
@@ -104,10 +103,10 @@ class _Redactor:
         return known
 
     def _pseudonym(self, value: str) -> str:
-        found = self._redact(value)
-        if not found.items:
+        items = self._items(value)
+        if not items:
             return value
-        kind = found.items[0][0]
+        kind = items[0][0]
         digest = hashlib.blake2b(
             value.encode("utf-8", "replace"), key=self._salt.encode()[:64], digest_size=4
         ).hexdigest()
@@ -116,7 +115,7 @@ class _Redactor:
     def turn(self, index: int, text: str) -> RedactedText:
         found = self._turns.get(index)
         if found is None:
-            found = self._turns[index] = RedactedText(text, self._redact)
+            found = self._turns[index] = RedactedText(text, self._items)
         return found
 
     def quote(self, turn_index: int, turn_text: str, start: int, end: int) -> str:
@@ -137,18 +136,20 @@ class RedactedText:
     is a fixed point of ``redact`` (so an importer re-checking it finds nothing). A span that
     starts or ends inside a redacted item is widened to the whole placeholder.
 
-    >>> from heard.coach import redact
-    >>> r = RedactedText("Mail ann@example.com today", redact)
+    ``items_of`` is ``heard.coach.redact.redaction_items`` (or a function giving the same).
+
+    >>> from heard.coach.redact import redaction_items
+    >>> r = RedactedText("Mail ann@example.com today", redaction_items)
     >>> r.text, r.map(0, 4), r.map(5, 8), r.map(21, 26)
     ('Mail [EMAIL] today', (0, 4), (5, 12), (13, 18))
     """
 
     __slots__ = ("text", "_passes")
 
-    def __init__(self, text: str, redact: Any, max_passes: int = 3) -> None:
+    def __init__(self, text: str, items_of: Any, max_passes: int = 3) -> None:
         self._passes: list[list[tuple[int, int, int, int]]] = []
         for _ in range(max_passes):
-            items = redact(text).items
+            items = items_of(text)
             if not items:  # the usual turn: nothing to redact
                 break
             items = sorted(items, key=_by_start)
@@ -190,21 +191,6 @@ class RedactedText:
             start = self._map_one(moves, start, False)
             end = self._map_one(moves, end, True)
         return (start, end) if end > start else None
-
-
-def _counts(analysis: Any) -> tuple[dict[str, int], dict[str, int]]:
-    """Turns in which each move, and each pitfall, label was found."""
-    moves: Counter[str] = Counter()
-    pitfalls: Counter[str] = Counter()
-    for turn in analysis.turns:
-        result = turn.analysis
-        if result is None:
-            continue
-        if result.moves:
-            moves.update({f.label for f in result.moves})
-        if result.pitfalls:
-            pitfalls.update({f.label for f in result.pitfalls})
-    return dict(sorted(moves.items())), dict(sorted(pitfalls.items()))
 
 
 # Metadata fields whose name says they identify a person are dropped outright: redaction
@@ -281,10 +267,12 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         key = "customer" if speaker in customers else redactor.name(str(speaker)) or "agent"
         talk_share[key] = round(talk_share.get(key, 0.0) + share, 4)
     metrics["talk_share"] = talk_share
-    emotions = Counter(
-        t.customer_state.emotion for t in analysis.turns if t.customer_state is not None
-    )
-    moves, pitfalls = _counts(analysis)
+    # Turns in which each move and pitfall label was found, and the customers' emotions:
+    # counted while the transcript is written.
+    moves: dict[str, int] = {}
+    pitfalls: dict[str, int] = {}
+    emotions: dict[str, int] = {}
+    transcript = _transcript(analysis, texts, redactor, odd, moves, pitfalls, emotions)
     rubric_overall = overall_data(items)
     if rubric_overall is not None and not _plain(rubric_overall):
         odd[0] = True
@@ -302,9 +290,9 @@ def _score_record(record: Record, options: ScoreOptions) -> tuple[dict[str, Any]
         "empathy_score": empathy,
         "rubric_overall": rubric_overall,
         "rubric": rubric_out,
-        "transcript": _transcript(analysis, texts, redactor, odd),
-        "moves": moves,
-        "pitfalls": pitfalls,
+        "transcript": transcript,
+        "moves": dict(sorted(moves.items())),
+        "pitfalls": dict(sorted(pitfalls.items())),
         "customer_emotions": dict(sorted(emotions.items())),
         "metrics": metrics,
         "reasons": [redactor.text(r) for r in analysis.reasons],
@@ -325,7 +313,10 @@ def _metrics_dict(metrics: Any, odd: list[bool]) -> dict[str, Any]:
     floats: list[float] = []
     for name in metrics.__dataclass_fields__:
         value = getattr(metrics, name)
-        if isinstance(value, float):
+        kind = type(value)
+        if kind is int or kind is bool or value is None:  # most fields: kept as they are
+            pass
+        elif isinstance(value, float):
             value = round(value, 4)
             floats.append(value)
         elif isinstance(value, tuple | list):
@@ -341,9 +332,17 @@ def _metrics_dict(metrics: Any, odd: list[bool]) -> dict[str, Any]:
 
 
 def _transcript(
-    analysis: Any, texts: list[str], redactor: _Redactor, odd: list[bool]
+    analysis: Any,
+    texts: list[str],
+    redactor: _Redactor,
+    odd: list[bool],
+    moves: dict[str, int],
+    pitfalls: dict[str, int],
+    emotions: dict[str, int],
 ) -> list[dict[str, Any]]:
-    """The redacted conversation, with each finding's spans mapped into the redacted text."""
+    """The redacted conversation, with each finding's spans mapped into the redacted text;
+    counts in ``moves`` and ``pitfalls`` the turns with each label, in ``emotions`` the
+    customer turns with each emotion."""
     out = []
     for turn in analysis.turns:
         role = turn.turn.role
@@ -357,33 +356,36 @@ def _transcript(
             "text": redacted.text,
             "t": t,
         }
-        if turn.analysis is not None:
+        result = turn.analysis
+        if result is not None:
             unchanged = redacted.unchanged
-            for kind, findings in (
-                ("moves", turn.analysis.moves),
-                ("pitfalls", turn.analysis.pitfalls),
+            for kind, findings, counts in (
+                ("moves", result.moves, moves),
+                ("pitfalls", result.pitfalls, pitfalls),
             ):
                 spans = []
+                labels = set()
                 for finding in findings:
+                    label = finding.label
+                    labels.add(label)
                     for span in finding.spans:
                         if unchanged:  # nothing redacted: spans stay where they are
                             if span.end > span.start:
-                                spans.append(
-                                    {"label": finding.label, "start": span.start, "end": span.end}
-                                )
+                                spans.append({"label": label, "start": span.start, "end": span.end})
                             continue
                         mapped = redacted.map(span.start, span.end)
                         if mapped:
-                            spans.append(
-                                {"label": finding.label, "start": mapped[0], "end": mapped[1]}
-                            )
+                            spans.append({"label": label, "start": mapped[0], "end": mapped[1]})
+                for label in labels:
+                    counts[label] = counts.get(label, 0) + 1
                 entry[kind] = spans
-        if turn.customer_state is not None:
-            state = turn.customer_state
+        state = turn.customer_state
+        if state is not None:
             intensity = round(float(state.intensity), 3)
             if not _plain(intensity):
                 odd[0] = True
             entry["state"] = {"emotion": state.emotion, "intensity": intensity, "need": state.need}
+            emotions[state.emotion] = emotions.get(state.emotion, 0) + 1
         out.append(entry)
     return out
 

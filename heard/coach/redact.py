@@ -208,6 +208,34 @@ def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = Fals
                 out.append((m.start(), m.end(), "phone", 5))
 
 
+def _chosen(text: str, candidates: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
+    """The candidates kept (lower priority first, then leftmost, then longest), in order."""
+    chosen: list[tuple[int, int, str]] = []
+    taken = bytearray(len(text))  # 1 where a chosen item already covers the text
+    for start, end, kind, _ in sorted(candidates, key=lambda c: (c[3], c[0], -c[1])):
+        if 1 in taken[start:end]:
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append((start, end, kind))
+    chosen.sort()
+    return chosen
+
+
+def redaction_items(text: str) -> tuple[tuple[str, Span], ...]:
+    """``redact(text).items``, without building the redacted text (nothing at all for the
+    usual text, which holds no personal data).
+
+    >>> redaction_items("Mail me at ann@example.com")
+    (('email', Span(start=11, end=26, text='ann@example.com')),)
+    """
+    candidates = _candidates(text)
+    if not candidates:
+        return ()
+    return tuple(
+        (kind, Span(start, end, text[start:end])) for start, end, kind in _chosen(text, candidates)
+    )
+
+
 def redact(text: str) -> Redaction:
     """Replace personal data with placeholders.
 
@@ -218,18 +246,10 @@ def redact(text: str) -> Redaction:
     candidates = _candidates(text)
     if not candidates:
         return Redaction(text, ())
-    chosen: list[tuple[int, int, str]] = []
-    taken = bytearray(len(text))  # 1 where a chosen item already covers the text
-    for start, end, kind, _ in sorted(candidates, key=lambda c: (c[3], c[0], -c[1])):
-        if 1 in taken[start:end]:
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        chosen.append((start, end, kind))
-    chosen.sort()
     parts: list[str] = []
     pos = 0
     items: list[tuple[str, Span]] = []
-    for start, end, kind in chosen:
+    for start, end, kind in _chosen(text, candidates):
         parts.append(text[pos:start])
         parts.append(PLACEHOLDER[kind])
         items.append((kind, Span(start, end, text[start:end])))
