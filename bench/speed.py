@@ -6,8 +6,8 @@ The replies are the EPITOME responses and ESConv supporter turns (train and dev)
 run time and repeated in order if there are fewer than ``--n``. Measured in one process:
 replies/second of the lexical path (``heard.coach.analyze``), of the semantic path
 (``CoachModel.analyze_batch``: every head of the model given with ``--model``, else the
-bundled encoder with untrained linear heads; torch on 2 threads; int8 or float as the model
-chose in training unless ``--quantize`` / ``--float``), of the model's encoder alone, and of
+bundled encoder with untrained linear heads; torch on 2 threads; float32, bfloat16 or int8
+as the model chose in training unless ``--precision`` says), of the model's encoder alone, and of
 VADER; then peak resident memory (``ru_maxrss``) with the model loaded. The load average
 is recorded beside the figures (the machine may be shared). Targets: lexical/VADER >= 3,
 semantic >= 300 replies/s, peak < 1.5 GB. Results go to ``bench/results/speed.json``.
@@ -56,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=20000)
     precision = ap.add_mutually_exclusive_group()
     precision.add_argument(
-        "--quantize", action="store_true", help="force the int8 encoder (default: the model's)"
+        "--precision",
+        choices=("float", "bf16", "int8"),
+        help="how the encoder computes (default: what the model chose in training)",
     )
-    precision.add_argument("--float", action="store_true", help="force the float encoder")
+    precision.add_argument("--quantize", action="store_true", help="same as --precision int8")
+    precision.add_argument("--float", action="store_true", help="same as --precision float")
     args = ap.parse_args(argv)
     texts = replies(data_dir(args.data), args.n)
     words = sum(len(t.split()) for t in texts) / len(texts)
@@ -86,22 +89,23 @@ def main(argv: list[str] | None = None) -> int:
     else:
         result["lexical"] = {"unavailable": why}
 
-    from heard.coach.semantic import CoachModel, _torch
+    from heard.coach.semantic import CoachModel, _torch, bf16_native
 
     torch = _torch()
+    wanted = args.precision or ("int8" if args.quantize else "float" if args.float else None)
     if args.model:
-        force = True if args.quantize else False if args.float else None
-        model = CoachModel.load(args.model, quantize=force)
+        model = CoachModel.load(args.model, precision=wanted)
     else:
         model = CoachModel.from_base()
-        if args.quantize:
-            model.quantize()
+        model.set_precision(wanted or "float")
     model.analyze_batch(texts[:64])  # warm-up: first calls allocate
     # The encoder alone (mean-pooled embedding), to show what the heads and features add.
     result["embedding_only"] = rate(lambda ts: model.embed(ts), texts)
     result["semantic"] = rate(model.analyze_batch, texts) | {
         "threads": torch.get_num_threads(),
         "quantized": bool(model.meta.get("quantized")),
+        "precision": model.meta.get("precision"),
+        "bf16_native": bf16_native(),
         "model": args.model or "bundled encoder, untrained heads",
         "max_length": model.meta.get("max_length"),
         "layers": model.encoder.config.num_hidden_layers,
@@ -122,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print(f"  lexical   unavailable: {why}")
-    print(f"  semantic  {sem:>9.1f} replies/s   (target >= 300; {torch.get_num_threads()} threads)")
+    print(
+        f"  semantic  {sem:>9.1f} replies/s   (target >= 300; {torch.get_num_threads()} threads, "
+        f"{model.meta.get('precision')})"
+    )
     emb = result["embedding_only"]["replies_per_second"]
     print(f"  embedding {emb:>9.1f} replies/s   (encoder alone, same replies)")
     print(f"  peak memory {peak_mb:.0f} MB (target < 1536 MB)")

@@ -76,6 +76,42 @@ def _transformers():
     return transformers
 
 
+PRECISIONS = ("float", "bf16", "int8")
+_bf16_native: list[bool] = []
+
+
+def bf16_native() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX).
+
+    There the encoder answers about twice as fast in bfloat16; elsewhere bfloat16 is
+    emulated and slower than float32, so a model's ``bf16`` choice falls back to float.
+    """
+    if not _bf16_native:
+        flags: set[str] = set()
+        try:
+            with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+                for line in fh:
+                    if line.startswith("flags"):
+                        flags = set(line.split(":", 1)[1].split())
+                        break
+        except OSError:
+            pass
+        native = bool(flags & {"avx512_bf16", "amx_bf16"})
+        if native:
+            try:
+                native = bool(_torch().ops.mkldnn._is_mkldnn_bf16_supported())
+            except (AttributeError, RuntimeError):
+                native = False
+        _bf16_native.append(native)
+    return _bf16_native[0]
+
+
+def _autocast(bf16: bool):
+    """Matrix products in bfloat16 (layer norms and softmax stay float32) when ``bf16``."""
+    torch = _torch()
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(bf16))
+
+
 def base_model_path() -> Path:
     """Directory of the bundled all-MiniLM-L6-v2 weights inside site-packages."""
     try:
@@ -129,11 +165,15 @@ def _encode(
     batch_size: int,
     heads=None,
     pooled_out: bool = True,
+    bf16: bool = False,
+    extra=None,
 ):
     """Mean-pooled vectors (and optionally head logits) for texts, in input order.
 
     All texts are tokenised in one call, then encoded in batches of similar token counts
-    (little padding); with ``pooled_out=False`` only the head logits are kept.
+    (little padding); with ``pooled_out=False`` only the head logits are kept. With
+    ``bf16`` the encoder's products run in bfloat16; pooling and heads stay float32.
+    ``extra`` (a tensor, one row per text) is appended to each pooled vector the heads read.
     """
     torch = _torch()
     n = len(texts)
@@ -162,14 +202,16 @@ def _encode(
             for row, i in enumerate(idx):
                 ids[row, : len(ids_all[i])] = torch.tensor(ids_all[i], dtype=torch.long)
                 mask[row, : len(ids_all[i])] = 1
-            out = encoder(input_ids=ids, attention_mask=mask)
-            vec = mean_pool(out.last_hidden_state, mask)
+            with _autocast(bf16):
+                out = encoder(input_ids=ids, attention_mask=mask)
+            vec = mean_pool(out.last_hidden_state.float(), mask)
             del out
             if pooled_out:
                 pooled[idx] = vec
             if heads is not None:
+                inp = vec if extra is None else torch.cat([vec, extra[idx]], 1)
                 for name, head in heads.items():
-                    value = head(vec)
+                    value = head(inp)
                     if name not in logits:
                         logits[name] = torch.zeros((n, value.shape[-1]))
                     logits[name][idx] = value
@@ -193,6 +235,7 @@ def encode_pools(
     batch_size: int = DEFAULT_BATCH,
     token_head: tuple[Any, Any] | None = None,
     keep_tokens: bool = False,
+    bf16: bool = False,
 ):
     """L2-normalised pooled vectors of ``texts`` (numpy float32), one array per pool.
 
@@ -233,14 +276,15 @@ def encode_pools(
                 return_special_tokens_mask=keep_tokens or token_head is not None,
             )
             mask = enc["attention_mask"]
-            res = encoder(
-                input_ids=enc["input_ids"], attention_mask=mask, output_hidden_states=want_mid
-            )
-            last = res.last_hidden_state
+            with _autocast(bf16):
+                res = encoder(
+                    input_ids=enc["input_ids"], attention_mask=mask, output_hidden_states=want_mid
+                )
+            last = res.last_hidden_state.float()
             if "mean" in pools:
                 out["mean"][idx] = mean_pool(last, mask)
             if want_mid:
-                out["mean_mid"][idx] = mean_pool(res.hidden_states[mid], mask)
+                out["mean_mid"][idx] = mean_pool(res.hidden_states[mid].float(), mask)
             if "max" in pools:
                 out["max"][idx] = last.masked_fill(mask.unsqueeze(-1) == 0, -1e4).max(1).values
             if evidence is not None or keep_tokens:
@@ -263,6 +307,46 @@ def encode_pools(
     if keep_tokens:
         result["tokens"] = tokens
     return result
+
+
+def lexical_labels(analyses) -> list[str]:
+    """The move and pitfall labels found in ``analyses`` (a lexical feature vocabulary)."""
+    return sorted({f"{f.kind}:{f.label}" for a in analyses for f in (*a.moves, *a.pitfalls)})
+
+
+def lexical_width(labels: Sequence[str]) -> int:
+    return 3 * LEVELS + len(STRATEGIES) + len(labels) + 1
+
+
+def lexical_features(analyses, labels: Sequence[str]):
+    """The lexical engine's view as numbers, one row per analysis: its EPITOME levels and
+    strategy (one-hot), which of ``labels`` (moves and pitfalls) it found, and its empathy
+    score. Learned heads read these beside the encoder's vectors."""
+    import numpy as np
+
+    columns = {name: i for i, name in enumerate(labels)}
+    out = np.zeros((len(analyses), lexical_width(labels)), dtype=np.float32)
+    for row, a in enumerate(analyses):
+        for k, task in enumerate(EPITOME_TASKS):
+            out[row, k * LEVELS + int(a.epitome.get(task, 0))] = 1.0
+        if a.strategy in STRATEGIES:
+            out[row, 3 * LEVELS + STRATEGIES.index(a.strategy)] = 1.0
+        for f in (*a.moves, *a.pitfalls):
+            col = columns.get(f"{f.kind}:{f.label}")
+            if col is not None:
+                out[row, 3 * LEVELS + len(STRATEGIES) + col] = 1.0
+        out[row, -1] = float(a.empathy_score)
+    return out
+
+
+def lexical_analyses(texts, contexts=None):
+    """The lexical engine's analysis of each text (with its context, when given)."""
+    from heard.coach import analyze
+
+    return [
+        analyze(t or "", context=(contexts[i] or None) if contexts is not None else None)
+        for i, t in enumerate(texts)
+    ]
 
 
 class Featurizer:
@@ -299,38 +383,16 @@ class Featurizer:
 
     def fit_lexical(self, analyses) -> Featurizer:
         """Fix the vocabulary of move / pitfall labels from the training texts' analyses."""
-        labels = {f"{f.kind}:{f.label}" for a in analyses for f in (*a.moves, *a.pitfalls)}
-        self.lexical_labels = sorted(labels)
+        self.lexical_labels = lexical_labels(analyses)
         return self
 
     def lexical_block(self, analyses):
-        """The lexical engine's view as numbers: its EPITOME levels and strategy (one-hot),
-        which moves and pitfalls it found, and its empathy score."""
-        import numpy as np
-
-        labels = {name: i for i, name in enumerate(self.lexical_labels or [])}
-        width = 3 * LEVELS + len(STRATEGIES) + len(labels) + 1
-        out = np.zeros((len(analyses), width), dtype=np.float32)
-        for row, a in enumerate(analyses):
-            for k, task in enumerate(EPITOME_TASKS):
-                out[row, k * LEVELS + int(a.epitome.get(task, 0))] = 1.0
-            if a.strategy in STRATEGIES:
-                out[row, 3 * LEVELS + STRATEGIES.index(a.strategy)] = 1.0
-            for f in (*a.moves, *a.pitfalls):
-                col = labels.get(f"{f.kind}:{f.label}")
-                if col is not None:
-                    out[row, 3 * LEVELS + len(STRATEGIES) + col] = 1.0
-            out[row, -1] = float(a.empathy_score)
-        return out
+        """The lexical engine's view as numbers (see :func:`lexical_features`)."""
+        return lexical_features(analyses, self.lexical_labels or [])
 
     @staticmethod
     def analyses(texts, contexts=None):
-        from heard.coach import analyze
-
-        return [
-            analyze(t or "", context=(contexts[i] or None) if contexts is not None else None)
-            for i, t in enumerate(texts)
-        ]
+        return lexical_analyses(texts, contexts)
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -359,6 +421,7 @@ class Featurizer:
         batch_size=DEFAULT_BATCH,
         keep_tokens: bool = False,
         analyses=None,
+        bf16: bool = False,
     ):
         """Dense block: [evidence], pooled vectors, [reply x seeker product].
 
@@ -376,6 +439,7 @@ class Featurizer:
             batch_size=batch_size,
             token_head=None if keep_tokens else self.token_head,
             keep_tokens=keep_tokens,
+            bf16=bf16,
         )
         parts = [vecs[p] for p in self.pools]
         self.dim = parts[0].shape[1]
@@ -396,6 +460,7 @@ class Featurizer:
                     pools=("mean",),
                     max_length=self.max_length,
                     batch_size=batch_size,
+                    bf16=bf16,
                 )["mean"]
                 has = np.array([1.0 if c else 0.0 for c in contexts], dtype=np.float32)[:, None]
                 # Scaled so the product's norm is comparable with the other blocks.
@@ -447,13 +512,14 @@ def embed(
     return _l2(pooled).numpy()
 
 
-def build_heads(hidden: int, *, dropout: float = 0.1):
-    """The learned heads over the pooled encoding: three EPITOME levels and the strategy."""
+def build_heads(hidden: int, *, dropout: float = 0.1, extra: int = 0):
+    """The learned heads over the pooled encoding (plus ``extra`` lexical features): three
+    EPITOME levels and the strategy."""
     torch = _torch()
     nn = torch.nn
 
     def head(n_out: int):
-        return nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden, n_out))
+        return nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden + extra, n_out))
 
     heads = nn.ModuleDict({task: head(LEVELS) for task in EPITOME_TASKS})
     heads["strategy"] = head(len(STRATEGIES))
@@ -500,6 +566,25 @@ class FullProba:
         out = np.zeros((X.shape[0], self.n_classes))
         out[:, self.clf.classes_] = self.clf.predict_proba(X)
         return out
+
+
+def _requested_precision(precision: str | None, quantize: bool | None, meta: dict) -> str:
+    """The precision asked for: argument, then environment, then the model's own choice."""
+    if precision is not None:
+        return precision
+    if quantize is not None:
+        return "int8" if quantize else "float"
+    env = os.environ.get("HEARD_PRECISION", "").strip().lower()
+    if env:
+        if env not in PRECISIONS:
+            raise ValueError(f"HEARD_PRECISION must be one of {', '.join(PRECISIONS)}: {env!r}")
+        return env
+    env = os.environ.get("HEARD_QUANTIZE", "").strip().lower()
+    if env:
+        return "int8" if env in {"1", "true", "yes"} else "float"
+    if meta.get("precision") in PRECISIONS:
+        return meta["precision"]
+    return "int8" if meta.get("int8") else "float"
 
 
 class CoachModel:
@@ -564,13 +649,23 @@ class CoachModel:
         )
 
     @classmethod
-    def load(cls, path: str | Path, *, quantize: bool | None = None) -> CoachModel:
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        precision: str | None = None,
+        quantize: bool | None = None,
+    ) -> CoachModel:
         """Load a model written by :meth:`save`.
 
-        ``quantize`` swaps the encoder's linear layers for int8 ones: faster on a CPU,
-        slightly different numbers. By default the ``HEARD_QUANTIZE`` environment variable
-        decides (``1``/``0``) when set, else the model's ``meta["int8"]``, which training
-        sets when int8 kept the held-out accuracy.
+        ``precision`` is how the encoder computes: ``"float"`` (float32), ``"bf16"``
+        (bfloat16 products; about twice as fast where the CPU has native bfloat16) or
+        ``"int8"`` (dynamically quantised linear layers). ``quantize=True``/``False`` is
+        shorthand for ``"int8"``/``"float"``. By default the ``HEARD_PRECISION`` (or the
+        older ``HEARD_QUANTIZE=1``/``0``) environment variable decides when set, else the
+        precision training chose and validated, ``meta["precision"]``. A ``bf16`` model
+        answers in float32 on a CPU without native bfloat16 (emulation would be slower);
+        ``meta["precision"]`` then says what is used.
         A features model unpickles its heads: load only models you trained yourself.
         """
         root = Path(path).expanduser()
@@ -590,15 +685,13 @@ class CoachModel:
         else:
             torch = _torch()
             tokenizer, encoder = load_encoder(root / "encoder")
-            heads = build_heads(encoder.config.hidden_size)
+            labels = meta.get("lexical_labels")
+            extra = lexical_width(labels) if labels is not None else 0
+            heads = build_heads(encoder.config.hidden_size, extra=extra)
             state = torch.load(root / "heads.pt", map_location="cpu", weights_only=True)
             heads.load_state_dict(state)
             model = cls(tokenizer, encoder, heads, meta)
-        if quantize is None:
-            env = os.environ.get("HEARD_QUANTIZE", "").strip().lower()
-            quantize = env in {"1", "true", "yes"} if env else bool(meta.get("int8"))
-        if quantize:
-            model.quantize()
+        model.set_precision(_requested_precision(precision, quantize, meta))
         return model
 
     def save(self, path: str | Path) -> Path:
@@ -620,10 +713,35 @@ class CoachModel:
             self.encoder.save_pretrained(root / "encoder")
             self.tokenizer.save_pretrained(root / "encoder")
             torch.save(self.heads.state_dict(), root / "heads.pt")
+        meta = dict(self.meta)
+        # What training chose is kept, not what this machine fell back to.
+        if "precision_requested" in meta:
+            meta["precision"] = meta.pop("precision_requested")
         (root / "meta.json").write_text(
-            json.dumps(self.meta, indent=2, sort_keys=True, default=str), encoding="utf-8"
+            json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8"
         )
         return root
+
+    def set_precision(self, precision: str, *, fallback: bool = True) -> CoachModel:
+        """Compute in ``precision`` from now on (see :meth:`load`). With ``fallback``, a
+        ``"bf16"`` request on a CPU without native bfloat16 gives float32 instead."""
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}: {precision!r}")
+        if self.meta.get("quantized") and precision != "int8":
+            raise ValueError(
+                "this model's encoder is already int8; load it again for another precision"
+            )
+        if precision == "bf16" and fallback and not bf16_native():
+            self.meta["precision_requested"] = "bf16"
+            precision = "float"
+        if precision == "int8" and not self.meta.get("quantized"):
+            self.quantize()
+        self.meta["precision"] = precision
+        return self
+
+    @property
+    def bf16(self) -> bool:
+        return self.meta.get("precision") == "bf16" and not self.meta.get("quantized")
 
     def quantize(self) -> CoachModel:
         """Swap the encoder's linear layers for dynamically quantised int8 ones (in place)."""
@@ -638,6 +756,7 @@ class CoachModel:
             warnings.filterwarnings("ignore", message=".*quantize_per_tensor", category=UserWarning)
             self.encoder = quantize_dynamic(self.encoder, {torch.nn.Linear}, dtype=torch.qint8)
         self.meta["quantized"] = True
+        self.meta["precision"] = "int8"
         return self
 
     # -- inference ----------------------------------------------------------------------
@@ -648,8 +767,13 @@ class CoachModel:
         *,
         names: Sequence[str] = (*EPITOME_TASKS, "strategy"),
         batch_size: int = DEFAULT_BATCH,
+        analyses: Sequence[Any] | None = None,
     ) -> dict[str, Any]:
-        """Per-head class scores (numpy, log-probabilities or logits) for ``texts``."""
+        """Per-head class scores (numpy, log-probabilities or logits) for ``texts``.
+
+        Models that read the lexical engine's findings analyse each text (with its
+        context) unless the caller passes those ``analyses``.
+        """
         import numpy as np
 
         texts = [t or "" for t in texts]
@@ -661,13 +785,20 @@ class CoachModel:
                     None if contexts is None else contexts[i : i + SCORE_CHUNK],
                     names=names,
                     batch_size=batch_size,
+                    analyses=None if analyses is None else analyses[i : i + SCORE_CHUNK],
                 )
                 for i in range(0, len(texts), SCORE_CHUNK)
             ]
             return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         if self.kind == "features":
             dense = self.featurizer.dense(
-                self.tokenizer, self.encoder, texts, contexts, batch_size=batch_size
+                self.tokenizer,
+                self.encoder,
+                texts,
+                contexts,
+                batch_size=batch_size,
+                bf16=self.bf16,
+                analyses=analyses,
             )
             out = {}
             sparse_cache = None
@@ -685,6 +816,11 @@ class CoachModel:
         self.encoder.eval()
         self.heads.eval()
         use = contexts if self.meta.get("use_context") else None
+        extra = None
+        if self.meta.get("lexical_labels") is not None:
+            if analyses is None:
+                analyses = lexical_analyses(texts, contexts)
+            extra = _torch().from_numpy(lexical_features(analyses, self.meta["lexical_labels"]))
         _, logits = _encode(
             self.tokenizer,
             self.encoder,
@@ -694,6 +830,8 @@ class CoachModel:
             batch_size=batch_size,
             heads=self.heads,
             pooled_out=False,
+            bf16=self.bf16,
+            extra=extra,
         )
         return {k: v.numpy() for k, v in logits.items() if k in names}
 
@@ -714,6 +852,7 @@ class CoachModel:
             pools=("mean",),
             max_length=int(self.meta["max_length"]),
             batch_size=batch_size,
+            bf16=self.bf16,
         )
         return vecs["mean"]
 
@@ -742,15 +881,18 @@ class CoachModel:
         contexts: Sequence[str | None] | None = None,
         *,
         batch_size: int = DEFAULT_BATCH,
+        analyses: Sequence[Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Levels and strategy for many replies from one encoder pass each.
 
         ``contexts`` (the seeker's words before each reply) are used by models that read
-        them; the strategy is always judged from the reply alone.
+        them; the strategy is always judged from the reply alone. ``analyses``, the
+        lexical engine's results for the same replies, save models that read them from
+        analysing again.
         """
         if not texts:
             return []
-        scores = self.scores(list(texts), contexts, batch_size=batch_size)
+        scores = self.scores(list(texts), contexts, batch_size=batch_size, analyses=analyses)
         levels = {t: self._decide(t, scores[t]) for t in EPITOME_TASKS}
         strat = self._decide("strategy", scores["strategy"])
         return [

@@ -48,6 +48,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -296,6 +297,18 @@ class TrainConfig:
     # the default when it loses at most this much mean macro-F1 there.
     int8: bool = True
     int8_tolerance: float = 0.01
+    # How the model computes when answering: "auto" is bfloat16 on a CPU with native
+    # bfloat16 (the epoch, offsets and strategy head are then chosen on bfloat16 outputs,
+    # so nothing is lost to the faster arithmetic), else float32 or, when it keeps the
+    # held-out accuracy, int8. "float", "bf16" and "int8" force one.
+    precision: str = "auto"
+    # Once the epoch and offsets are chosen on the held-out part, train again from the start
+    # on every training pair for that many epochs (about a sixth more data; costs one more
+    # run of that length).
+    refit: bool = False
+    # Run the fine-tuning itself with bfloat16 products (faster where native, but the
+    # gradients are coarser).
+    train_bf16: bool = False
     seed: int = 13
 
 
@@ -400,7 +413,9 @@ def _held_out_f1(model, examples: list[EpitomeExample], bias: dict[str, list[flo
     """Macro-F1 per mechanism of ``model`` (decision offsets ``bias``) on ``examples``."""
     import numpy as np
 
-    scores = model.scores([e.response for e in examples], None, names=EPITOME_TASKS)
+    scores = model.scores(
+        [e.response for e in examples], [e.seeker for e in examples], names=EPITOME_TASKS
+    )
     out = {}
     for t in EPITOME_TASKS:
         s = scores[t] + np.asarray(bias.get(t, [0.0] * LEVELS), dtype=scores[t].dtype)
@@ -447,10 +462,26 @@ def train_model(
     """
     import numpy as np
 
-    from heard.coach.semantic import CoachModel, _encode, _torch, mean_pool
+    from heard.coach.semantic import (
+        PRECISIONS,
+        CoachModel,
+        _autocast,
+        _encode,
+        _torch,
+        bf16_native,
+        build_heads,
+        lexical_analyses,
+        lexical_features,
+        lexical_labels,
+        lexical_width,
+        mean_pool,
+    )
 
     cfg = cfg or TrainConfig()
     torch = _torch()
+    if cfg.precision not in (*PRECISIONS, "auto"):
+        raise ValueError(f"precision must be auto, {', '.join(PRECISIONS)}: {cfg.precision!r}")
+    bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and bf16_native())
     started = time.monotonic()
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -458,6 +489,26 @@ def train_model(
     model = CoachModel.from_base({"max_length": cfg.max_length, "use_context": False, "bias": {}})
     tok, encoder, heads = model.tokenizer, model.encoder, model.heads
     hidden = encoder.config.hidden_size
+    lexical = None
+    if cfg.lexical:
+        # The heads read the lexical engine's findings beside the pooled reply (each reply
+        # analysed with the seeker's words, as when answering); the vocabulary of move and
+        # pitfall labels comes from the training replies only.
+        ep_analyses = lexical_analyses([e.response for e in epitome], [e.seeker for e in epitome])
+        lexical = {"labels": lexical_labels(ep_analyses)}
+        lexical["epitome"] = dict(zip(map(id, epitome), ep_analyses, strict=True))
+        heads = model.heads = build_heads(hidden, extra=lexical_width(lexical["labels"]))
+        model.meta["lexical_labels"] = lexical["labels"]
+        log(
+            f"analysed {len(epitome)} replies with the lexical engine ({time.monotonic() - started:.0f}s)"
+        )
+
+    def lexical_rows(examples: list[EpitomeExample]):
+        if lexical is None:
+            return None
+        rows = [lexical["epitome"][id(e)] for e in examples]
+        return torch.from_numpy(lexical_features(rows, lexical["labels"]))
+
     keep = max(1, min(cfg.layers, len(encoder.encoder.layer)))
     if keep < len(encoder.encoder.layer):
         encoder.encoder.layer = encoder.encoder.layer[:keep]
@@ -474,9 +525,15 @@ def train_model(
     log(
         f"fine-tuning {keep - frozen} of {keep} encoder layers on {len(ep_train)} EPITOME "
         f"pairs; holding out {len(ep_val)} to choose the epoch and offsets"
+        + ("; answers in bfloat16" if bf16 else "")
     )
     ep_items = _tokenize_epitome(tok, ep_train, cfg)
     ep_val_items = _tokenize_epitome(tok, ep_val, cfg)
+    blocks = {"ep": lexical_rows(ep_train), "ep_val": lexical_rows(ep_val)}
+
+    def head_input(kind: str, vec, idx: list[int]):
+        block = blocks[kind]
+        return vec if block is None else torch.cat([vec, block[idx]], 1)
 
     from transformers.masking_utils import create_bidirectional_mask
 
@@ -493,8 +550,9 @@ def train_model(
             h = layer(h, m)
         return h
 
-    def build_cache(seqs: list[list[int]]):
-        """Outputs of the frozen layers, one unpadded float16 tensor per sequence."""
+    def build_cache(seqs: list[list[int]], low_precision: bool = False):
+        """Outputs of the frozen layers, one unpadded float16 tensor per sequence; with
+        ``low_precision`` computed in bfloat16, as the model will answer."""
         cache: list[Any] = [None] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         encoder.eval()
@@ -502,16 +560,19 @@ def train_model(
             for start in range(0, len(order), 64):
                 idx = order[start : start + 64]
                 ids, mask = _pad(torch, [seqs[i] for i in idx], pad_id)
-                h = run_layers(encoder.embeddings(input_ids=ids), mask, layers[:frozen])
+                with _autocast(low_precision):
+                    h = run_layers(encoder.embeddings(input_ids=ids), mask, layers[:frozen])
                 for b, i in enumerate(idx):
                     cache[i] = h[b, : len(seqs[i])].to(torch.float16).clone()
         return cache
 
     caches: dict[str, list[Any]] = {}
     if frozen:
-        caches["ep"] = build_cache([c[0] for c in ep_items])
+        caches["ep"] = build_cache([c[0] for c in ep_items], cfg.train_bf16)
         caches["ep_val"] = (
-            caches["ep"] if ep_val is ep_train else build_cache([c[0] for c in ep_val_items])
+            caches["ep"]
+            if ep_val is ep_train and bf16 == cfg.train_bf16
+            else build_cache([c[0] for c in ep_val_items], bf16)
         )
         log(f"cached the {frozen} frozen layers ({time.monotonic() - started:.0f}s)")
 
@@ -526,15 +587,14 @@ def train_model(
             h[b, : c.shape[0]] = c.float()
         return run_layers(h, mask, layers[frozen:]), ids, mask
 
-    weights = {
-        t: torch.tensor(
-            _class_weights([e.levels[t] for e in ep_train], LEVELS, cfg.class_weight_power)
-        )
-        for t in EPITOME_TASKS
-    }
-    steps_per_epoch = math.ceil(len(ep_items) / cfg.batch_size)
-    total_steps = max(1, steps_per_epoch * cfg.epochs)
-    warmup_steps = int(total_steps * cfg.warmup)
+    def class_weights(examples: list[EpitomeExample]):
+        return {
+            t: torch.tensor(
+                _class_weights([e.levels[t] for e in examples], LEVELS, cfg.class_weight_power)
+            )
+            for t in EPITOME_TASKS
+        }
+
     no_decay = ("bias", "LayerNorm.weight")
     trainable = [(n, p) for n, p in encoder.named_parameters() if p.requires_grad]
     groups = [
@@ -553,16 +613,62 @@ def train_model(
     groups = [g for g in groups if g["params"]]
     for g in groups:
         g.setdefault("weight_decay", 0.0)
-    opt = torch.optim.AdamW(groups)
     base_lrs = [g["lr"] for g in groups]
 
-    def set_lr(step: int):
-        if step < warmup_steps:
-            scale = (step + 1) / max(1, warmup_steps)
-        else:
-            scale = max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
-        for g, base in zip(opt.param_groups, base_lrs, strict=True):
-            g["lr"] = base * scale
+    class Run:
+        """One optimisation run: AdamW with linear warm-up and decay over ``cfg.epochs``."""
+
+        def __init__(self, kind: str, items, examples: list[EpitomeExample]):
+            self.kind, self.items = kind, items
+            self.weights = class_weights(examples)
+            self.opt = torch.optim.AdamW([dict(g) for g in groups])
+            self.total = max(1, math.ceil(len(items) / cfg.batch_size) * cfg.epochs)
+            self.warmup = int(self.total * cfg.warmup)
+            self.step = 0
+
+        def set_lr(self):
+            if self.step < self.warmup:
+                scale = (self.step + 1) / max(1, self.warmup)
+            else:
+                scale = max(0.0, (self.total - self.step) / max(1, self.total - self.warmup))
+            for g, base in zip(self.opt.param_groups, base_lrs, strict=True):
+                g["lr"] = base * scale
+
+        def epoch(self) -> float:
+            """Train one epoch; return the mean loss."""
+            encoder.train()
+            heads.train()
+            rationale_head.train()
+            order = list(range(len(self.items)))
+            random.shuffle(order)
+            running = 0.0
+            batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+            for idx in batches:
+                self.set_lr()
+                chunk = [self.items[i] for i in idx]
+                with _autocast(cfg.train_bf16):
+                    hidden_states, ids, mask = forward(self.kind, self.items, idx)
+                hidden_states = hidden_states.float()
+                vec = head_input(self.kind, mean_pool(hidden_states, mask), idx)
+                loss = 0.0
+                for t in EPITOME_TASKS:
+                    gold = torch.tensor([c[2][t] for c in chunk])
+                    loss = loss + ce(heads[t](vec), gold, weight=self.weights[t])
+                if cfg.rationale_weight > 0:
+                    tags = torch.zeros((len(chunk), ids.shape[1], len(EPITOME_TASKS)))
+                    for b, c in enumerate(chunk):
+                        for k, t in enumerate(EPITOME_TASKS):
+                            tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
+                    per_token = bce(rationale_head(hidden_states), tags, reduction="none").mean(-1)
+                    m = mask.to(per_token.dtype)
+                    loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
+                self.opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+                self.opt.step()
+                self.step += 1
+                running += loss.item()
+            return running / max(1, len(batches))
 
     def evaluate():
         encoder.eval()
@@ -571,8 +677,9 @@ def train_model(
         with torch.inference_mode():
             for start in range(0, len(ep_val_items), 64):
                 idx = list(range(start, min(start + 64, len(ep_val_items))))
-                states, _, mask = forward("ep_val", ep_val_items, idx)
-                vec = mean_pool(states, mask)
+                with _autocast(bf16):
+                    states, _, mask = forward("ep_val", ep_val_items, idx)
+                vec = head_input("ep_val", mean_pool(states.float(), mask), idx)
                 for t in EPITOME_TASKS:
                     logits[t].append(heads[t](vec))
         out = {t: torch.cat(v) for t, v in logits.items()}
@@ -582,40 +689,18 @@ def train_model(
 
     ce = torch.nn.functional.cross_entropy
     bce = torch.nn.functional.binary_cross_entropy_with_logits
-    step = 0
+    refit = cfg.refit and ep_val is not ep_train and bool(ep_items)
+    if refit:
+        initial = {
+            "encoder": copy.deepcopy(encoder.state_dict()),
+            "heads": copy.deepcopy(heads.state_dict()),
+            "rationale": copy.deepcopy(rationale_head.state_dict()),
+        }
     best: dict[str, Any] = {"score": -1.0}
     history = []
+    run = Run("ep", ep_items, ep_train)
     for epoch in range(1, (cfg.epochs if ep_items else 0) + 1):
-        encoder.train()
-        heads.train()
-        rationale_head.train()
-        order = list(range(len(ep_items)))
-        random.shuffle(order)
-        running = 0.0
-        batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
-        for idx in batches:
-            set_lr(step)
-            chunk = [ep_items[i] for i in idx]
-            hidden_states, ids, mask = forward("ep", ep_items, idx)
-            vec = mean_pool(hidden_states, mask)
-            loss = 0.0
-            for t in EPITOME_TASKS:
-                gold = torch.tensor([c[2][t] for c in chunk])
-                loss = loss + ce(heads[t](vec), gold, weight=weights[t])
-            if cfg.rationale_weight > 0:
-                tags = torch.zeros((len(chunk), ids.shape[1], len(EPITOME_TASKS)))
-                for b, c in enumerate(chunk):
-                    for k, t in enumerate(EPITOME_TASKS):
-                        tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
-                per_token = bce(rationale_head(hidden_states), tags, reduction="none").mean(-1)
-                m = mask.to(per_token.dtype)
-                loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
-            opt.step()
-            step += 1
-            running += loss.item()
+        loss = run.epoch()
         plain, val_logits, val_gold = evaluate()
         bias = {t: [0.0] * LEVELS for t in EPITOME_TASKS}
         tuned = dict(plain)
@@ -629,14 +714,14 @@ def train_model(
         history.append(
             {
                 "epoch": epoch,
-                "loss": running / max(1, len(batches)),
+                "loss": loss,
                 "held_out": plain,
                 "held_out_with_offsets": tuned,
                 "seconds": round(elapsed, 1),
             }
         )
         log(
-            f"epoch {epoch}/{cfg.epochs}: loss {running / max(1, len(batches)):.3f}  held-out "
+            f"epoch {epoch}/{cfg.epochs}: loss {loss:.3f}  held-out "
             + "  ".join(f"{k} {plain[k]:.3f}/{tuned[k]:.3f}" for k in plain)
             + f"  ({elapsed:.0f}s)"
         )
@@ -644,11 +729,32 @@ def train_model(
             best = {
                 "score": score,
                 "epoch": epoch,
-                "encoder": copy.deepcopy(encoder.state_dict()),
-                "heads": copy.deepcopy(heads.state_dict()),
+                "encoder": None if refit else copy.deepcopy(encoder.state_dict()),
+                "heads": None if refit else copy.deepcopy(heads.state_dict()),
                 "bias": bias,
                 "scores": tuned,
             }
+    if refit:
+        # The epoch and offsets are chosen; now learn from every training pair, held-out
+        # part included, for that many epochs (same schedule, same seed).
+        encoder.load_state_dict(initial["encoder"])
+        heads.load_state_dict(initial["heads"])
+        rationale_head.load_state_dict(initial["rationale"])
+        random.seed(cfg.seed)
+        torch.manual_seed(cfg.seed)
+        if frozen:
+            caches["all"] = caches["ep"] + build_cache([c[0] for c in ep_val_items], cfg.train_bf16)
+        block = blocks["ep"]
+        blocks["all"] = None if block is None else torch.cat([block, blocks["ep_val"]])
+        run = Run("all", ep_items + ep_val_items, ep_train + ep_val)
+        for epoch in range(1, best["epoch"] + 1):
+            loss = run.epoch()
+            log(
+                f"refit on all {len(run.items)} pairs, epoch {epoch}/{best['epoch']}: "
+                f"loss {loss:.3f}  ({time.monotonic() - started:.0f}s)"
+            )
+        best["encoder"] = encoder.state_dict()
+        best["heads"] = heads.state_dict()
     if epitome:
         encoder.load_state_dict(best["encoder"])
         heads.load_state_dict(best["heads"])
@@ -660,12 +766,17 @@ def train_model(
     turns = _cap_turns(turns, cfg, log)
     if turns:
         texts = [t.text for t in turns]
-        pooled, _ = _encode(tok, encoder, texts, None, max_length=cfg.max_length, batch_size=64)
+        pooled, _ = _encode(
+            tok, encoder, texts, None, max_length=cfg.max_length, batch_size=64, bf16=bf16
+        )
         # Scaled to unit mean norm: the solver converges in far fewer steps; the scale is
         # folded back into the copied weights.
         X = pooled.numpy()
         scale = float(np.linalg.norm(X, axis=1).mean()) or 1.0
         X = X / scale
+        if lexical is not None:
+            rows = lexical_analyses(texts, [t.context or None for t in turns])
+            X = np.hstack([X, lexical_features(rows, lexical["labels"])])
         y = [STRATEGIES.index(t.strategy) for t in turns]
         groups_st = [t.group or str(i) for i, t in enumerate(turns)]
         log(f"encoded {len(texts)} strategy turns ({time.monotonic() - started:.0f}s)")
@@ -674,13 +785,20 @@ def train_model(
         )
         _linear_from_logistic(heads["strategy"][-1], clf, len(STRATEGIES))
         with torch.no_grad():
-            heads["strategy"][-1].weight.div_(scale)
+            heads["strategy"][-1].weight[:, :hidden].div_(scale)
         selection["strategy"] = chosen
 
     bias_out = best.get("bias", {}) if cfg.tune_bias else {}
-    int8 = _int8_check(model, ep_val, bias_out, cfg, log) if epitome and cfg.int8 else None
-    if int8 is not None:
-        model.meta["int8"] = int8["use"]
+    int8 = None
+    if bf16:
+        precision = "bf16"
+    elif cfg.precision in ("float", "int8"):
+        precision = cfg.precision
+    else:
+        int8 = _int8_check(model, ep_val, bias_out, cfg, log) if epitome and cfg.int8 else None
+        precision = "int8" if int8 is not None and int8["use"] else "float"
+    model.meta["precision"] = precision
+    model.meta["int8"] = precision == "int8"
     model.meta.update(
         {
             "bias": bias_out,
@@ -688,12 +806,18 @@ def train_model(
                 "mode": "finetune",
                 "epochs": cfg.epochs,
                 "best_epoch": best.get("epoch"),
+                "refit_on_all_pairs": refit,
                 "held_out": best.get("scores"),
                 "selection": selection,
                 "int8": int8,
+                "precision": precision,
                 "epitome_pairs": len(ep_train),
                 "strategy_turns": len(turns),
                 "seconds": round(time.monotonic() - started, 1),
+                # Shared machines train slower: the load when training ended, beside the time.
+                "load_average": [round(x, 2) for x in os.getloadavg()]
+                if hasattr(os, "getloadavg")
+                else None,
                 "config": {
                     k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.__dict__.items()
                 },
@@ -952,6 +1076,8 @@ def _run(args: argparse.Namespace) -> int:
         strategy_max_turns=args.strategy_max_turns,
         tune_bias=not args.no_bias,
         rationale_weight=args.rationale_weight,
+        precision=args.precision,
+        refit=args.refit,
     )
     try:
         train(args.data, args.out, cfg=cfg, log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -999,7 +1125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-lexical",
         action="store_true",
-        help="features mode: leave the lexical engine's findings out",
+        help="heads read the encoder alone, not the lexical engine's findings beside it",
     )
     parser.add_argument(
         "--strategy-max-turns",
@@ -1012,6 +1138,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=int,
         default=TrainConfig.freeze_layers,
         help="encoder layers kept as shipped (0 fine-tunes all of them)",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "float", "bf16", "int8"),
+        default=TrainConfig.precision,
+        help="how the model computes when answering (finetune mode): auto is bf16 on a CPU "
+        "with native bfloat16, else float, or int8 when it keeps the held-out accuracy",
+    )
+    parser.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=TrainConfig.refit,
+        help="after choosing the epoch and offsets on the held-out part, train again on all "
+        "training pairs (finetune mode)",
     )
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.set_defaults(func=_run, handler=_run)

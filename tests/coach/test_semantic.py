@@ -269,3 +269,67 @@ def test_load_follows_the_models_int8_choice_unless_told(base_model, tmp_path, m
     assert CoachModel.load(saved, quantize=False).meta.get("quantized") is None
     monkeypatch.setenv("HEARD_QUANTIZE", "0")
     assert CoachModel.load(saved).meta.get("quantized") is None
+
+
+@pytest.mark.semantic
+def test_precision_follows_argument_then_environment_then_the_models_choice(monkeypatch):
+    pytest.importorskip("torch", reason="needs heard[semantic] (torch)")
+    from heard.coach.semantic import _requested_precision
+
+    monkeypatch.delenv("HEARD_PRECISION", raising=False)
+    monkeypatch.delenv("HEARD_QUANTIZE", raising=False)
+    assert _requested_precision(None, None, {}) == "float"
+    assert _requested_precision(None, None, {"int8": True}) == "int8"  # older models
+    assert _requested_precision(None, None, {"precision": "bf16", "int8": False}) == "bf16"
+    monkeypatch.setenv("HEARD_QUANTIZE", "1")
+    assert _requested_precision(None, None, {"precision": "bf16"}) == "int8"
+    monkeypatch.setenv("HEARD_PRECISION", "float")
+    assert _requested_precision(None, None, {"precision": "bf16"}) == "float"
+    assert _requested_precision(None, True, {}) == "int8"
+    assert _requested_precision("bf16", True, {}) == "bf16"
+    monkeypatch.setenv("HEARD_PRECISION", "half")
+    with pytest.raises(ValueError, match="HEARD_PRECISION must be one of"):
+        _requested_precision(None, None, {})
+
+
+@pytest.mark.semantic
+def test_bf16_falls_back_to_float_where_the_cpu_lacks_it_and_saves_the_choice(
+    base_model, tmp_path, monkeypatch
+):
+    import heard.coach.semantic as semantic
+    from heard.coach.semantic import CoachModel
+
+    monkeypatch.setattr(semantic, "bf16_native", lambda: False)
+    model = CoachModel(base_model.tokenizer, base_model.encoder, base_model.heads, {})
+    model.set_precision("bf16")
+    assert model.meta["precision"] == "float" and not model.bf16
+    saved = model.save(tmp_path / "m")
+    meta = __import__("json").loads((saved / "meta.json").read_text())
+    assert meta["precision"] == "bf16"  # what was chosen, not this machine's fallback
+    with pytest.raises(ValueError, match="precision must be one of"):
+        model.set_precision("fp8")
+
+
+@pytest.mark.semantic
+def test_bf16_answers_agree_with_float(base_model):
+    import numpy as np
+
+    from heard.coach.semantic import CoachModel
+
+    texts = [
+        "That sounds exhausting, I'm sorry you've been dealing with it alone.",
+        "Your refund is on its way.",
+        "How are you feeling about the move now?",
+        "I had the same thing happen and it took weeks to sort out.",
+    ]
+    full = CoachModel(base_model.tokenizer, base_model.encoder, base_model.heads, {})
+    half = CoachModel(base_model.tokenizer, base_model.encoder, base_model.heads, {})
+    half.set_precision("bf16", fallback=False)  # emulated where not native: slower, same maths
+    assert half.bf16 and not full.bf16
+    a, b = full.scores(texts), half.scores(texts)
+    for name in a:
+        assert a[name].dtype == np.float32 and b[name].shape == a[name].shape
+        # bfloat16 keeps 8 bits of mantissa: logits move by hundredths, not more.
+        assert np.abs(a[name] - b[name]).max() < 0.25, name
+    emb_full, emb_half = full.embed(texts), half.embed(texts)
+    assert (np.sum(emb_full * emb_half, axis=1) > 0.99).all()

@@ -288,6 +288,39 @@ def test_finetune_mode_round_trips(tmp_path):
     assert config["num_hidden_layers"] == 2 and len(model.encoder.encoder.layer) == 2
     assert report["selection"]["strategy"]["C"] == TINY_FINETUNE.strategy_c_grid[0]
     assert set(model.meta["bias"]) == set(EPITOME_TASKS)
+    # The heads read the lexical engine's findings beside the pooled reply.
+    from heard.coach.semantic import lexical_width
+
+    labels = model.meta["lexical_labels"]
+    assert isinstance(labels, list) and labels == sorted(labels)
+    width = model.encoder.config.hidden_size + lexical_width(labels)
+    assert all(model.heads[name][-1].in_features == width for name in model.heads)
+    # The precision training chose is recorded and used when loading.
+    assert model.meta["precision"] in {"float", "bf16", "int8"}
+    assert (
+        report["precision"] == json.loads((tmp_path / "ft" / "meta.json").read_text())["precision"]
+    )
+
+
+@pytest.mark.semantic
+def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit(tmp_path):
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from dataclasses import replace
+
+    data = write_generic_layout(tmp_path / "data", n=12)
+    cfg = replace(TINY_FINETUNE, lexical=False, precision="float", refit=True, val_fraction=0.3)
+    logged: list[str] = []
+    report = train(data, tmp_path / "ft", cfg=cfg, log=logged.append)
+    model = _check_predictions(tmp_path / "ft", tmp_path)
+    assert "lexical_labels" not in model.meta and model.meta["precision"] == "float"
+    # The epoch was chosen on the held-out part, then every pair was learned from.
+    assert report["refit_on_all_pairs"] is True
+    assert any(line.startswith("refit on all 12 pairs, epoch 1/1") for line in logged), logged
+    hidden = model.encoder.config.hidden_size
+    assert all(model.heads[name][-1].in_features == hidden for name in model.heads)
 
 
 @pytest.mark.semantic
