@@ -20,6 +20,7 @@ import math
 import operator
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -69,6 +70,11 @@ class Rule:
     # Lower-case strings one of which every match holds (see ``required_strings``): a turn
     # in ASCII holding none of them is not scanned. None: no such strings are known.
     needs: frozenset[str] | None = None
+
+    @cached_property
+    def finding_key(self) -> tuple[str, str]:
+        """(source, label): where a move or pitfall rule's hits are indexed."""
+        return self.source, self.label
 
     @cached_property
     def description(self) -> str:
@@ -461,6 +467,8 @@ class _Context:
             if result is None:
                 continue
             for kind, findings in (("move", result.moves), ("pitfall", result.pitfalls)):
+                if not findings:
+                    continue
                 seen = set()
                 for finding in findings:
                     if finding.label in seen:
@@ -482,6 +490,13 @@ class _Context:
         if found is None:
             found = self._patterns[id(rule)] = self._scan(rule)
         return found
+
+    def metric_hits(self, rule: Rule) -> list[_Hit]:
+        value = self.facts.get(rule.label)
+        if value is None or not _OPS[rule.op](value, rule.value):
+            return []
+        detail = f"{rule.label} = {_fmt(round(value, 3))} ({rule.op} {_fmt(rule.value)})"
+        return [_Hit(None, None, None, "", detail)]
 
     def _turn_texts(self) -> dict[str, list[tuple[int, str, str | None, bool]]]:
         """Each turn's text by role, lower-cased once (None when lower-casing would move
@@ -513,21 +528,21 @@ class _Context:
         return hits
 
 
-def _fire(rule: Rule, ctx: _Context) -> list[_Hit]:
-    """The places where a rule fires (an empty list when it does not)."""
-    if rule.source in ("move", "pitfall"):
-        return ctx.findings.get((rule.source, rule.label), [])
-    if rule.source == "pattern":
+_NO_HITS: tuple[_Hit, ...] = ()
+
+
+def _fire(rule: Rule, ctx: _Context) -> Sequence[_Hit]:
+    """The places where a rule fires (empty when it does not)."""
+    source = rule.source
+    if source == "move" or source == "pitfall":
+        return ctx.findings.get(rule.finding_key, _NO_HITS)
+    if source == "pattern":
         return ctx.pattern_hits(rule)
-    value = ctx.facts.get(rule.label)
-    if value is None or not _OPS[rule.op](value, rule.value):
-        return []
-    detail = f"{rule.label} = {_fmt(round(value, 3))} ({rule.op} {_fmt(rule.value)})"
-    return [_Hit(None, None, None, "", detail)]
+    return ctx.metric_hits(rule)
 
 
 def _evidence(
-    rule: Rule, hits: list[_Hit], effect: float, source: str = ""
+    rule: Rule, hits: Sequence[_Hit], effect: float, source: str = ""
 ) -> list[dict[str, Any]]:
     """Evidence of a rule's hits, as ``Evidence.to_dict()`` gives it."""
     source = source or rule.source
