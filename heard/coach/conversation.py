@@ -190,38 +190,58 @@ def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]
 
 
 def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> ConversationMetrics:
+    # One walk over the turns: words per speaker, questions, escalations and transfers, the
+    # customer's tone; each turn folded and lower-cased once (kept for disclosures).
     words: dict[str, int] = {}
+    folded_turns: list[str] = []
+    lows: list[str] = []
+    open_q = closed_q = stacked = 0
+    first_kind: bool | None = None
+    escalations = transfers = 0
+    first_customer: TurnAnalysis | None = None
+    trajectory: list[float] = []
     for ta in analysed:
-        words[ta.turn.speaker] = words.get(ta.turn.speaker, 0) + len(ta.turn.text.split())
+        turn = ta.turn
+        text = turn.text
+        words[turn.speaker] = words.get(turn.speaker, 0) + len(text.split())
+        cut = text[:MAX_CHARS]
+        if cut.isascii():  # folding changes nothing, lower-casing no length
+            folded, low = cut, cut.lower()
+        else:
+            folded = fold(cut)
+            low = lower_same_length(folded)
+        folded_turns.append(folded)
+        lows.append(low)
+        role = turn.role
+        if role == "agent":
+            if "?" in cut:  # folding keeps "?" where it is: no "?", no question
+                qs = _questions(text, folded)
+                if qs and first_kind is None:
+                    first_kind = qs[0]
+                open_q += sum(qs)
+                closed_q += len(qs) - sum(qs)
+                if len(qs) >= 2:
+                    stacked += 1
+            if any(map(low.__contains__, _TRANSFER_NEEDS)):
+                transfers += _TRANSFER.search(folded, low)
+        elif role == "customer":
+            if first_customer is None:
+                first_customer = ta
+            trajectory.append(round(tones.get(ta.index, 0.0), 3))
+        if any(map(low.__contains__, _ESCALATION_NEEDS)):
+            escalations += _ESCALATION.search(folded, low)
     total = sum(words.values())
     share = {s: (w / total if total else 0.0) for s, w in words.items()}
     equity = _equity(list(share.values()))
 
-    # Each turn folded and lower-cased once, for questions, disclosures, escalations and
-    # transfers.
-    folded_turns = [_fold(ta.turn.text[:MAX_CHARS]) for ta in analysed]
-    lows = [_lower(folded) for folded in folded_turns]
-    open_q = closed_q = stacked = 0
-    first_kind: bool | None = None
-    for ta, folded in zip(analysed, folded_turns, strict=True):
-        if ta.turn.role != "agent":
-            continue
-        qs = _questions(ta.turn.text, folded)
-        if qs and first_kind is None:
-            first_kind = qs[0]
-        open_q += sum(qs)
-        closed_q += len(qs) - sum(qs)
-        if len(qs) >= 2:
-            stacked += 1
-
-    first_customer = next((ta for ta in analysed if ta.turn.role == "customer"), None)
+    after = -1 if first_customer is None else first_customer.index
     ack = next(
         (
             ta
             for ta in analysed
             if ta.analysis is not None
+            and ta.index > after
             and any(f.label in ACKNOWLEDGING for f in ta.analysis.moves)
-            and (first_customer is None or ta.index > first_customer.index)
         ),
         None,
     )
@@ -233,26 +253,18 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
             seconds_to_ack = round(max(0.0, ack.turn.t - origin.turn.t), 3)
 
     pauses: list[float] = []
-    for i, ta in enumerate(analysed[:-1]):
+    for i in range(len(analysed) - 1):
+        turn = analysed[i].turn
         nxt = analysed[i + 1].turn.t
         # The times first: a disclosure without both of them has no pause to measure.
         if (
-            ta.turn.role == "customer"
-            and ta.turn.t is not None
+            turn.role == "customer"
+            and turn.t is not None
             and nxt is not None
             and has_disclosure(folded_turns[i], lows[i])
         ):
-            pauses.append(round(max(0.0, nxt - ta.turn.t), 3))
+            pauses.append(round(max(0.0, nxt - turn.t), 3))
 
-    trajectory = tuple(
-        round(tones.get(ta.index, 0.0), 3) for ta in analysed if ta.turn.role == "customer"
-    )
-    escalations = transfers = 0
-    for ta, folded, low in zip(analysed, folded_turns, lows, strict=True):
-        if any(map(low.__contains__, _ESCALATION_NEEDS)):
-            escalations += _ESCALATION.search(folded, low)
-        if ta.turn.role == "agent" and any(map(low.__contains__, _TRANSFER_NEEDS)):
-            transfers += _TRANSFER.search(folded, low)
     return ConversationMetrics(
         talk_share=share,
         participation_equity=equity,
@@ -263,7 +275,7 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
         turns_to_first_acknowledgement=turns_to_ack,
         seconds_to_first_acknowledgement=seconds_to_ack,
         pauses_after_disclosure=tuple(pauses),
-        tone_trajectory=trajectory,
+        tone_trajectory=tuple(trajectory),
         escalations=escalations,
         transfers=transfers,
     )

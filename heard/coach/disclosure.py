@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from .engine import Scanner, lower_same_length
+from . import engine, prefilter
+from .engine import FLAGS, Scanner, lower_same_length
 from .lexicon import expand, fold, load
 from .spans import MAX_CHARS, MAX_SPANS
 from .types import Disclosure, Span
@@ -21,14 +22,27 @@ def _compiled() -> dict[str, Scanner]:
     }
 
 
+def _all_patterns() -> list[str]:
+    data = load("disclosure")
+    return [expand(p, {}) for kind in KINDS for p in data[kind]["patterns"]]
+
+
 @cache
 def _any_kind() -> Scanner:
     # One alternation of every kind's patterns: it matches where one of them does (none
     # matches an empty string or refers to a group by number, so joining them changes none).
-    data = load("disclosure")
-    return Scanner(
-        "|".join(f"(?:{expand(p, {})})" for kind in KINDS for p in data[kind]["patterns"])
-    )
+    return Scanner("|".join(f"(?:{p})" for p in _all_patterns()))
+
+
+@cache
+def _gate() -> prefilter.Prefilter | None:
+    """With Hyperscan: a prefilter of every kind's patterns (one scan says whether any may
+    match; most texts disclose nothing, and the alternation is slow to rule out)."""
+    if not prefilter.available():
+        return None
+    gate = prefilter.Prefilter()
+    gate.add(_all_patterns(), FLAGS)
+    return gate
 
 
 def has_disclosure(folded: str, low: str) -> bool:
@@ -39,6 +53,9 @@ def has_disclosure(folded: str, low: str) -> bool:
     >>> has_disclosure(fold(text), lower_same_length(fold(text)))
     True
     """
+    gate = _gate() if engine.prefilter_active() else None
+    if gate is not None and not gate.scan(0, low):
+        return False
     return _any_kind().search(folded, low)
 
 

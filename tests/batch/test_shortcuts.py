@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heard.batch.synth import generate_conversations
-from heard.coach import MAX_CHARS, detect_disclosure
+from heard.coach import MAX_CHARS, detect_disclosure, engine
 from heard.coach.disclosure import has_disclosure
 from heard.coach.engine import lower_same_length
 from heard.coach.lexicon import fold
@@ -37,8 +37,16 @@ def _has(text: str) -> bool:
     return has_disclosure(folded, lower_same_length(folded))
 
 
+@pytest.fixture(params=[True, False], ids=["prefilter", "words"])
+def gated(request):
+    """Run with the Hyperscan prefilter (when it works here) and without it."""
+    previous = engine.use_prefilter(request.param)
+    yield
+    engine.use_prefilter(previous)
+
+
 @pytest.mark.parametrize("text", _texts())
-def test_has_disclosure_is_whether_detect_disclosure_finds_one(text) -> None:
+def test_has_disclosure_is_whether_detect_disclosure_finds_one(text, gated) -> None:
     assert _has(text) == bool(detect_disclosure(text))
 
 
