@@ -199,43 +199,49 @@ def _intensity(
 
 def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
-    _, valence, need_of, _, _ = _compiled()
+    emotions, valence, need_of, _, _ = _compiled()
     folded = fold(context)
     low = lower_same_length(folded)
     may = _may_match(low)
-    hits = _compiled()[0].hits(folded, low, None if may is None else may[0])
-    counts: dict[str, float] = {}
-    for e, _, _ in hits:
-        counts[e] = counts.get(e, 0.0) + 1.0
-    negative = sum(c for e, c in counts.items() if valence[e] < 0)
-    if negative:
-        # Thanks inside a complaint ("thanks for nothing") should not win.
-        counts = {e: c for e, c in counts.items() if valence[e] < 0}
-    emotion = "neutral"
-    if counts:
-        emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
+    hits = emotions.hits(folded, low, None if may is None else may[0])
     intensity = _intensity(context, folded, low, len(hits), may)
-
-    need_score = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
-    for e, c in counts.items():
-        need_score[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
-    if may is None or may[3]:
-        need_score["stuck"] += 0.5 * len(_STUCK.spans(folded, low, 4))
-    need_score["confused"] += 0.6 * min(3, context.count("?"))
-    need_score["upset"] += 1.5 * intensity
-    if emotion in ("gratitude", "relief"):
-        need_score["upset"] += 0.5
-    if not any(need_score.values()):
-        need = "confused" if "?" in context else "stuck"
-    else:
-        need = max(need_score, key=lambda n: (need_score[n], n == "upset"))
-    evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
-    confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3) if hits else 0.3
-    state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)
-    text_tone = 0.0
+    # Need scores: the emotions' needs first (in the order the emotions were first found),
+    # then "stuck" words, questions and intensity, added in that order.
+    upset = confused = stuck = 0.0
+    emotion = "neutral"
     if hits:
-        total = sum(valence[e] for e, _, _ in hits)
-        text_tone = max(-1.0, min(1.0, total / len(hits) * (0.6 + 0.4 * intensity)))
+        counts: dict[str, float] = {}
+        for e, _, _ in hits:
+            counts[e] = counts.get(e, 0.0) + 1.0
+        if any(valence[e] < 0 for e in counts):
+            # Thanks inside a complaint ("thanks for nothing") should not win.
+            counts = {e: c for e, c in counts.items() if valence[e] < 0}
+        emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
+        scores = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
+        for e, c in counts.items():
+            scores[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
+        upset, confused, stuck = scores["upset"], scores["confused"], scores["stuck"]
+    if may is None or may[3]:
+        stuck += 0.5 * len(_STUCK.spans(folded, low, 4))
+    confused += 0.6 * min(3, context.count("?"))
+    upset += 1.5 * intensity
+    if emotion in ("gratitude", "relief"):
+        upset += 0.5
+    if not (upset or confused or stuck):
+        need = "confused" if "?" in context else "stuck"
+    elif upset >= confused and upset >= stuck:  # the highest; "upset" wins a tie,
+        need = "upset"
+    elif confused >= stuck:  # then "confused"
+        need = "confused"
+    else:
+        need = "stuck"
+    if not hits:
+        return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), 0.0
+    evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
+    confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3)
+    state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)
+    total = sum(valence[e] for e, _, _ in hits)
+    text_tone = max(-1.0, min(1.0, total / len(hits) * (0.6 + 0.4 * intensity)))
     return state, text_tone
 
 
