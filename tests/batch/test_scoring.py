@@ -159,3 +159,27 @@ def test_rubric_weights_of_any_size_are_written_as_json_writes_them(weight) -> N
     [(status, line)] = score_chunk([record], options)
     assert status == "ok"
     assert line == _json(scoring.score_record(record, options))
+
+
+def test_warm_up_changes_no_result_and_forgets_what_it_redacted(monkeypatch) -> None:
+    options = ScoreOptions(DEFAULT_RUBRIC_PATH.read_text(encoding="utf-8"), "salt")
+    record = Record(
+        "in.jsonl",
+        1,
+        "c-1",
+        (
+            turn("customer", "I lost my job and you charged me twice! Mail jo@example.com"),
+            turn("agent", "I'm so sorry, that sounds stressful. I'll refund it today.", "maya"),
+        ),
+        agent="maya",
+    )
+    before = score_chunk([record], options)
+    monkeypatch.setattr(scoring, "_warm", False)
+    monkeypatch.setattr(scoring, "_TEXT_MEMO", {})
+    monkeypatch.setattr(scoring, "_NAME_MEMO", {})
+    scoring.warm_up(options)
+    assert scoring._warm
+    assert not scoring._TEXT_MEMO and not scoring._NAME_MEMO
+    assert score_chunk([record], options) == before
+    scoring.warm_up(options)  # once warm, only the rubric is looked up
+    assert score_chunk([record], options) == before
