@@ -197,8 +197,12 @@ def profile(path: Path, n: int = 400) -> dict:
             (coach + "state.py", "read_state_and_tone"), (coach + "state.py", "read_state")
         ),
         "conversation _metrics": cumulative(coach + "conversation.py", "_metrics"),
-        "redact (heard.coach)": cumulative(coach + "redact.py", "redact"),
-        "prescore (heard.qa)": cumulative("heard/qa/rubric.py", "prescore"),
+        "redact (heard.coach)": first(
+            (coach + "redact.py", "redaction_items"), (coach + "redact.py", "redact")
+        ),
+        "prescore (heard.qa)": first(
+            ("heard/qa/rubric.py", "prescore_data"), ("heard/qa/rubric.py", "prescore")
+        ),
         "parse JSONL (worker)": cumulative("heard/batch/readers.py", "parse_conversation"),
         "result JSON": first(("heard/batch/scoring.py", "dumps"), ("json/__init__.py", "dumps")),
     }
