@@ -12,18 +12,13 @@ from bench._common import REPO, RESULTS
 TASKS = ("emotional_reactions", "interpretations", "explorations")
 COMMANDS = """\
 ```sh
-# the learned heads (train files only; the model is written outside the repository)
-.venv/bin/python -m heard.coach.train --data /work/shared/data --out /tmp/models/f2
-.venv/bin/python -m bench.epitome --model /tmp/models/f2   # without --model it trains first
-.venv/bin/python -m bench.esconv  --model /tmp/models/f2
-# variant without the lexical engine's findings (results/*_no_lexical.json, speed.json):
-.venv/bin/python -m heard.coach.train --data /work/shared/data --out /tmp/models/f1 \\
-    --no-lexical --strategy-max-turns 100000
-.venv/bin/python -m bench.epitome --model /tmp/models/f1
-.venv/bin/python -m bench.esconv  --model /tmp/models/f1
-.venv/bin/python -m bench.speed   --model /tmp/models/f1
-.venv/bin/python bench/batch.py --no-profile               # heard score throughput
-.venv/bin/python -m bench.report                           # rewrites this file
+# the learned model (train files only; written outside the repository), timed
+/usr/bin/time -v .venv/bin/heard coach train --data /work/shared/data --out /tmp/models/coach
+.venv/bin/python -m bench.epitome --model /tmp/models/coach   # without --model it trains first
+.venv/bin/python -m bench.esconv  --model /tmp/models/coach
+.venv/bin/python -m bench.speed   --model /tmp/models/coach
+.venv/bin/python bench/batch.py --no-profile                  # heard score throughput
+.venv/bin/python -m bench.report                              # rewrites this file
 ```"""
 
 
@@ -34,6 +29,10 @@ def _load(name: str) -> dict:
 
 def _f(x, digits=3) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def ci_s(ci) -> str:
+    return f"{ci[0]:.3f} – {ci[1]:.3f}" if ci else "n/a"
 
 
 def render() -> str:
@@ -54,7 +53,6 @@ def render() -> str:
     if ep:
         tr = ep["systems"]["trained"]
         lex = ep["systems"]["lexical"]
-        cv = tr.get("cross_validated_on_train", {})
         out += [
             f"## EPITOME dev (`bench/results/epitome.json`, {ep['machine']['when']}, commit "
             f"{ep['machine']['commit']})",
@@ -63,8 +61,8 @@ def render() -> str:
             f"{ep['dev_rows']['emotional_reactions']} dev rows each. Target: the higher published "
             "macro-F1 (Sharma et al. 2020, or the reproduction in the authors' issue 4).",
             "",
-            "| mechanism | lexical (shipped) | learned heads | CV macro-F1 on train | target macro-F1 "
-            "| learned / target | met |",
+            "| mechanism | lexical (shipped) | learned model | learned macro-F1, 95 % bootstrap "
+            "interval | target macro-F1 | learned / target | met |",
             "|---|---|---|---|---|---|---|",
         ]
         for t in TASKS:
@@ -74,30 +72,23 @@ def render() -> str:
             ratio = tr[t]["macro_f1"] / pub
             out.append(
                 f"| {t.replace('_', ' ')} | {lx_s} | {tr[t]['accuracy']:.3f} / "
-                f"{tr[t]['macro_f1']:.3f} | {_f(cv.get(t))} | {pub:.4g} | {ratio:.3f} | "
+                f"{tr[t]['macro_f1']:.3f} | {ci_s(tr[t].get('macro_f1_95ci'))} | {pub:.4g} | "
+                f"{ratio:.3f} | "
                 f"{'yes' if tr[t]['macro_f1'] >= pub else 'no'} |"
             )
         out.append("")
-        secs = tr.get("model", {}).get("trained")
+        info = tr.get("model", {})
+        secs = info.get("trained")
         if secs:
+            load = info.get("training_load_average")
+            load_s = f"load average {load[0]:.1f} on 2 cores when it ended" if load else "2 cores"
             out += [
-                f"Training time of these heads: {secs / 60:.1f} min on 2 cores shared with other "
-                "jobs (load average 4-9 during the run); the budget is 15 min.",
-                "",
-            ]
-        var = _load("epitome_no_lexical")
-        if var:
-            vt = var["systems"]["trained"]
-            cells = " | ".join(
-                f"{t.replace('_', ' ')} {vt[t]['accuracy']:.3f} / {vt[t]['macro_f1']:.3f}"
-                for t in TASKS
-            )
-            vsecs = vt.get("model", {}).get("trained")
-            out += [
-                "Variant without the lexical engine's findings as features "
-                f"(`epitome_no_lexical.json`, trained in {vsecs / 60:.1f} min): {cells}. "
-                "Cross-validation on train preferred the variant with them, so that is the "
-                "configuration shipped as the default.",
+                f"Model: {info.get('layers')} encoder layers, "
+                f"{'with' if info.get('lexical_features') else 'without'} the lexical engine's "
+                f"findings beside the pooled reply, answering in {info.get('precision')}; best "
+                f"epoch {info.get('best_epoch')} on the held-out 15 % of train"
+                f"{', then refit on all train pairs' if info.get('refit_on_all_pairs') else ''}. "
+                f"Training time: {secs / 60:.1f} min ({load_s}); the budget is 15 min.",
                 "",
             ]
     if es:
@@ -144,15 +135,17 @@ def render() -> str:
             f"| VADER (peer) | {_f(sp['vader'].get('replies_per_second'), 1)} | |",
             f"| lexical `analyze` | {_f(lex.get('replies_per_second'), 1)} | ≥ 3 × VADER "
             f"(ratio {_f(sp['ratios'].get('lexical_vs_vader'), 2)}) |",
-            f"| semantic: features + heads ({sem.get('threads')} threads) | "
+            f"| semantic: fine-tuned encoder + heads ({sem.get('threads')} threads, "
+            f"{sem.get('precision', 'float')}) | "
             f"{_f(sem.get('replies_per_second'), 1)} | ≥ 300 |",
             f"| encoder alone (embedding) | {_f(emb.get('replies_per_second'), 1)} | |",
             "",
             f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB).",
             "",
-            f"Heads: {sem.get('model', 'n/a')} (the variant without lexical features, "
-            "`/tmp/models/f1`); quantized: "
-            f"{sem.get('quantized', False)}.",
+            f"Model: {sem.get('model', 'n/a')}, {sem.get('layers')} layers, precision "
+            f"{sem.get('precision', 'float')} (native bfloat16 on this CPU: "
+            f"{sem.get('bf16_native', 'n/a')}); load average during the run "
+            f"{sp.get('load_average', 'n/a')}.",
             "",
         ]
     out += _batch_section(_load("batch"))

@@ -4,10 +4,15 @@ By default (``--mode finetune``) the bundled all-MiniLM-L6-v2 encoder is cut to 
 ``--layers`` layers and the upper ones are fine-tuned on the EPITOME pairs with one
 multi-task objective: the levels (0/1/2) of the three mechanisms from the pooled reply,
 and, per token, whether it lies inside an evidence phrase the annotators marked. The epoch
-and per-class decision offsets are chosen on a held-out 15 % of the training pairs; the
-ESConv strategy head is then a logistic regression over the fine-tuned encoder's vectors.
-The model answers everything from one encoder pass per reply; when an int8 copy of the
-encoder keeps the held-out accuracy, it becomes the model's default (faster on a CPU).
+and per-class decision offsets are chosen on a held-out 15 % of the training pairs, then
+the encoder is trained again from the start on every training pair, held-out part
+included, for that many epochs (``--no-refit`` keeps the first run). The heads read the lexical engine's findings beside
+the pooled reply (``--no-lexical`` leaves them out). The ESConv strategy head is then a
+logistic regression over the fine-tuned encoder's vectors.
+The model answers everything from one encoder pass per reply. On a CPU with native
+bfloat16 it answers in bfloat16 (about twice as fast; the epoch, offsets and strategy head
+are then chosen on bfloat16 outputs); elsewhere an int8 copy of the encoder becomes the
+default when it keeps the held-out accuracy.
 ``--mode features`` keeps the encoder as shipped and fits logistic-regression heads over
 its pooled vectors, TF-IDF n-grams, an evidence tagger and the lexical engine's findings,
 chosen by grouped cross-validation (slower to answer). The model, fine-tuned encoder
@@ -305,7 +310,7 @@ class TrainConfig:
     # Once the epoch and offsets are chosen on the held-out part, train again from the start
     # on every training pair for that many epochs (about a sixth more data; costs one more
     # run of that length).
-    refit: bool = False
+    refit: bool = True
     # Run the fine-tuning itself with bfloat16 products (faster where native, but the
     # gradients are coarser).
     train_bf16: bool = False
