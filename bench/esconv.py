@@ -140,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
             per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
             sem_scores.append(sum(per_turn) / len(per_turn))
         result["empathy_correlation"]["trained_mean_epitome"] = spearman(sem_scores, ratings)
+        if analyze_conversation is not None:
+            # The product's own conversation score, with the model reading each reply.
+            t0 = time.perf_counter()
+            scored = [analyze_conversation(as_turns(c), model=model).empathy_score for c in rated]
+            result["empathy_correlation"]["trained_empathy_score"] = spearman(scored, ratings) | {
+                "seconds": round(time.perf_counter() - t0, 2)
+            }
 
     vader_rho = result["empathy_correlation"]["vader_mean_compound"]["rho"]
     result["ratios"] = {

@@ -73,6 +73,9 @@ def _transformers():
     except ImportError as exc:  # pragma: no cover
         raise ImportError(_INSTALL_HINT) from exc
     transformers.logging.set_verbosity_error()
+    # Loading a 90 MB encoder from disk takes a fraction of a second: a progress bar for it
+    # only clutters the coach's reports and logs.
+    transformers.logging.disable_progress_bar()
     return transformers
 
 
