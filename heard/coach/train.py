@@ -313,6 +313,11 @@ class TrainConfig:
     # run's outputs, and the refit model is calibrated differently (on EPITOME it put 82 of
     # 329 dev replies in a class that has 7).
     refit: bool = False
+    # Train this many runs from the same start (the same initial heads; each run its own
+    # order of the pairs), keep each run's best held-out epoch and average their weights;
+    # the average is kept when it does at least as well on the held-out pairs as the best
+    # single run. Costs one run per member; answering costs nothing more.
+    soup: int = 1
     # Run the fine-tuning itself with bfloat16 products (faster where native, but the
     # gradients are coarser).
     train_bf16: bool = False
@@ -416,6 +421,20 @@ def _linear_from_logistic(linear, clf, n_classes: int) -> None:
         linear.bias.copy_(torch.from_numpy(bias))
 
 
+def _average_states(states: list[dict[str, Any]]) -> dict[str, Any]:
+    """The element-wise mean of state dicts with the same keys (integer buffers from the first)."""
+    out = {}
+    for key, first in states[0].items():
+        if first.is_floating_point():
+            total = first.detach().clone().float()
+            for other in states[1:]:
+                total += other[key].float()
+            out[key] = (total / len(states)).to(first.dtype)
+        else:
+            out[key] = first
+    return out
+
+
 def _held_out_f1(model, examples: list[EpitomeExample], bias: dict[str, list[float]]):
     """Macro-F1 per mechanism of ``model`` (decision offsets ``bias``) on ``examples``."""
     import numpy as np
@@ -485,9 +504,11 @@ def train_model(
     )
 
     cfg = cfg or TrainConfig()
-    torch = _torch()
     if cfg.precision not in (*PRECISIONS, "auto"):
         raise ValueError(f"precision must be auto, {', '.join(PRECISIONS)}: {cfg.precision!r}")
+    if cfg.soup > 1 and cfg.refit:
+        raise ValueError("refit and soup cannot be combined: a refit has no runs to average")
+    torch = _torch()
     bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and bf16_native())
     started = time.monotonic()
     random.seed(cfg.seed)
@@ -697,17 +718,25 @@ def train_model(
     ce = torch.nn.functional.cross_entropy
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     refit = cfg.refit and ep_val is not ep_train and bool(ep_items)
-    if refit:
+    members = max(1, cfg.soup) if ep_items else 1
+    initial = None
+    if refit or members > 1:
         initial = {
             "encoder": copy.deepcopy(encoder.state_dict()),
             "heads": copy.deepcopy(heads.state_dict()),
             "rationale": copy.deepcopy(rationale_head.state_dict()),
         }
-    best: dict[str, Any] = {"score": -1.0}
-    history = []
-    run = Run("ep", ep_items, ep_train)
-    for epoch in range(1, (cfg.epochs if ep_items else 0) + 1):
-        loss = run.epoch()
+
+    def restart(seed: int) -> None:
+        """Back to the shipped encoder and the same initial heads; a new data order."""
+        encoder.load_state_dict(initial["encoder"])
+        heads.load_state_dict(initial["heads"])
+        rationale_head.load_state_dict(initial["rationale"])
+        random.seed(seed)
+        torch.manual_seed(seed)
+
+    def judge(label: dict[str, Any]) -> dict[str, Any]:
+        """Held-out macro-F1 of the current weights, with per-class offsets tuned."""
         plain, val_logits, val_gold = evaluate()
         bias = {t: [0.0] * LEVELS for t in EPITOME_TASKS}
         tuned = dict(plain)
@@ -716,39 +745,79 @@ def train_model(
                 bias[t] = _tune_bias(val_logits[t], val_gold[t], LEVELS)
                 shifted = val_logits[t] + torch.tensor(bias[t])
                 tuned[t] = macro_f1(val_gold[t], shifted.argmax(-1).tolist(), range(LEVELS))
-        score = sum(tuned.values()) / len(tuned)
         elapsed = time.monotonic() - started
         history.append(
             {
-                "epoch": epoch,
-                "loss": loss,
+                **label,
                 "held_out": plain,
                 "held_out_with_offsets": tuned,
                 "seconds": round(elapsed, 1),
             }
         )
+        return {
+            "score": sum(tuned.values()) / len(tuned),
+            "bias": bias,
+            "scores": tuned,
+            "plain": plain,
+            "elapsed": elapsed,
+        }
+
+    def train_member(member: int) -> dict[str, Any]:
+        """One run of ``cfg.epochs``; the weights of its best held-out epoch."""
+        if member:
+            restart(cfg.seed + member)
+        run = Run("ep", ep_items, ep_train)
+        chosen: dict[str, Any] = {"score": -1.0}
+        name = f"run {member + 1}/{members}, " if members > 1 else ""
+        for epoch in range(1, (cfg.epochs if ep_items else 0) + 1):
+            loss = run.epoch()
+            label = {"epoch": epoch, "loss": loss}
+            if members > 1:
+                label["run"] = member + 1
+            judged = judge(label)
+            plain, tuned = judged["plain"], judged["scores"]
+            log(
+                f"{name}epoch {epoch}/{cfg.epochs}: loss {loss:.3f}  held-out "
+                + "  ".join(f"{k} {plain[k]:.3f}/{tuned[k]:.3f}" for k in plain)
+                + f"  ({judged['elapsed']:.0f}s)"
+            )
+            if judged["score"] > chosen["score"]:
+                keep_weights = not refit
+                chosen = {
+                    **judged,
+                    "epoch": epoch,
+                    "encoder": copy.deepcopy(encoder.state_dict()) if keep_weights else None,
+                    "heads": copy.deepcopy(heads.state_dict()) if keep_weights else None,
+                }
+        return chosen
+
+    history: list[dict[str, Any]] = []
+    runs = [train_member(m) for m in range(members)]
+    best = max(runs, key=lambda r: r["score"])
+    if members > 1:
+        # Runs that start from the same weights and differ only in the order they see the
+        # pairs land in one basin: their average usually generalises better than any of
+        # them. The held-out pairs decide whether it is kept.
+        encoder.load_state_dict(_average_states([r["encoder"] for r in runs]))
+        heads.load_state_dict(_average_states([r["heads"] for r in runs]))
+        averaged = judge({"epoch": "average", "runs": members})
         log(
-            f"epoch {epoch}/{cfg.epochs}: loss {loss:.3f}  held-out "
-            + "  ".join(f"{k} {plain[k]:.3f}/{tuned[k]:.3f}" for k in plain)
-            + f"  ({elapsed:.0f}s)"
+            f"average of the {members} runs: held-out "
+            + "  ".join(f"{k} {v:.3f}" for k, v in averaged["scores"].items())
+            + f" (best single run {best['score']:.3f}, average {averaged['score']:.3f})"
         )
-        if score > best["score"]:
+        if averaged["score"] >= best["score"]:
             best = {
-                "score": score,
-                "epoch": epoch,
-                "encoder": None if refit else copy.deepcopy(encoder.state_dict()),
-                "heads": None if refit else copy.deepcopy(heads.state_dict()),
-                "bias": bias,
-                "scores": tuned,
+                **averaged,
+                "epoch": [r["epoch"] for r in runs],
+                "encoder": copy.deepcopy(encoder.state_dict()),
+                "heads": copy.deepcopy(heads.state_dict()),
+                "averaged": members,
             }
     if refit:
         # The epoch and offsets are chosen; now learn from every training pair, held-out
         # part included, for that many epochs (same schedule, same seed).
-        encoder.load_state_dict(initial["encoder"])
-        heads.load_state_dict(initial["heads"])
-        rationale_head.load_state_dict(initial["rationale"])
-        random.seed(cfg.seed)
-        torch.manual_seed(cfg.seed)
+        restart(cfg.seed)
         if frozen:
             caches["all"] = caches["ep"] + build_cache([c[0] for c in ep_val_items], cfg.train_bf16)
         block = blocks["ep"]
@@ -814,6 +883,7 @@ def train_model(
                 "epochs": cfg.epochs,
                 "best_epoch": best.get("epoch"),
                 "refit_on_all_pairs": refit,
+                "averaged_runs": best.get("averaged", 1),
                 "held_out": best.get("scores"),
                 "selection": selection,
                 "int8": int8,
@@ -1085,6 +1155,7 @@ def _run(args: argparse.Namespace) -> int:
         rationale_weight=args.rationale_weight,
         precision=args.precision,
         refit=args.refit,
+        soup=args.soup,
     )
     try:
         train(args.data, args.out, cfg=cfg, log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -1159,6 +1230,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default=TrainConfig.refit,
         help="after choosing the epoch and offsets on the held-out part, train again on all "
         "training pairs (finetune mode)",
+    )
+    parser.add_argument(
+        "--soup",
+        type=int,
+        default=TrainConfig.soup,
+        metavar="N",
+        help="train N runs from the same start in different data orders and average their "
+        "weights when that does better on the held-out pairs (finetune mode; N times the "
+        "training time, no cost when answering)",
     )
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.set_defaults(func=_run, handler=_run)

@@ -324,6 +324,60 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
 
 
 @pytest.mark.semantic
+def test_finetune_soup_trains_several_runs_and_keeps_the_average_only_when_it_helps(tmp_path):
+    pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from dataclasses import replace
+
+    data = write_generic_layout(tmp_path / "data", n=12)
+    cfg = replace(TINY_FINETUNE, lexical=False, precision="float", soup=2, val_fraction=0.3)
+    logged: list[str] = []
+    report = train(data, tmp_path / "ft", cfg=cfg, log=logged.append)
+    _check_predictions(tmp_path / "ft", tmp_path)
+    # Two runs, each judged per epoch, then their average judged on the same held-out pairs.
+    runs = [h for h in report["history"] if "run" in h]
+    assert sorted({h["run"] for h in runs}) == [1, 2]
+    assert len(runs) == 2 * cfg.epochs
+    average = [h for h in report["history"] if h["epoch"] == "average"]
+    assert len(average) == 1 and average[0]["runs"] == 2
+    assert any(line.startswith("average of the 2 runs: held-out") for line in logged), logged
+
+    def mean(h):
+        return sum(h["held_out_with_offsets"].values()) / 3
+
+    best_single = max(mean(h) for h in runs)
+    if report["averaged_runs"] == 2:
+        assert mean(average[0]) >= best_single
+        assert report["held_out"] == average[0]["held_out_with_offsets"]
+    else:
+        assert report["averaged_runs"] == 1 and mean(average[0]) < best_single
+        assert sum(report["held_out"].values()) / 3 == pytest.approx(best_single)
+
+
+def test_soup_and_refit_cannot_be_combined(tmp_path):
+    data = write_generic_layout(tmp_path / "data", n=12)
+    with pytest.raises(ValueError, match="refit and soup cannot be combined"):
+        train(data, tmp_path / "ft", cfg=TrainConfig(soup=2, refit=True), log=lambda m: None)
+
+
+def test_average_states_is_the_elementwise_mean():
+    torch = pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from heard.coach.train import _average_states
+
+    a = {"w": torch.tensor([1.0, 2.0]), "n": torch.tensor(3)}
+    b = {"w": torch.tensor([3.0, 6.0]), "n": torch.tensor(5)}
+    out = _average_states([a, b])
+    assert torch.equal(out["w"], torch.tensor([2.0, 4.0]))
+    assert out["n"].item() == 3  # integer buffers (position ids) are copied, not averaged
+    assert torch.equal(a["w"], torch.tensor([1.0, 2.0]))  # inputs untouched
+
+
+@pytest.mark.semantic
 def test_strategy_head_copies_the_logistic_regression():
     pytest.importorskip(
         "torch",
