@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "layers": model.encoder.config.num_hidden_layers,
         "lexical_features": model.meta.get("lexical_labels") is not None,
         "refit_on_all_pairs": info.get("refit_on_all_pairs"),
+        "folds": info.get("folds", 1),
         "best_epoch": info.get("best_epoch"),
         "held_out": info.get("held_out"),
     }

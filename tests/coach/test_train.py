@@ -324,57 +324,50 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
 
 
 @pytest.mark.semantic
-def test_finetune_soup_trains_several_runs_and_keeps_the_average_only_when_it_helps(tmp_path):
+@pytest.mark.parametrize("precision", ["float", "bf16"])
+def test_cross_fitting_chooses_on_every_pair_then_trains_on_all(tmp_path, precision):
     pytest.importorskip(
         "torch",
         reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
     )
     from dataclasses import replace
 
-    data = write_generic_layout(tmp_path / "data", n=12)
-    cfg = replace(TINY_FINETUNE, lexical=False, precision="float", soup=2, val_fraction=0.3)
+    data = write_generic_layout(tmp_path / "data", n=24)
+    cfg = replace(TINY_FINETUNE, epochs=2, folds=3, precision=precision)
     logged: list[str] = []
     report = train(data, tmp_path / "ft", cfg=cfg, log=logged.append)
-    _check_predictions(tmp_path / "ft", tmp_path)
-    # Two runs, each judged per epoch, then their average judged on the same held-out pairs.
-    runs = [h for h in report["history"] if "run" in h]
-    assert sorted({h["run"] for h in runs}) == [1, 2]
-    assert len(runs) == 2 * cfg.epochs
-    average = [h for h in report["history"] if h["epoch"] == "average"]
-    assert len(average) == 1 and average[0]["runs"] == 2
-    assert any(line.startswith("average of the 2 runs: held-out") for line in logged), logged
+    model = _check_predictions(tmp_path / "ft", tmp_path)
+    assert report["folds"] == 3 and model.meta["precision"] == precision
+    # Each fold is held out once, for every epoch; together they cover all 24 pairs.
+    per_fold = [h for h in report["history"] if "fold" in h]
+    assert sorted({h["fold"] for h in per_fold}) == [1, 2, 3]
+    assert len(per_fold) == 3 * cfg.epochs
+    held = [int(line.split("(")[1].split()[0]) for line in logged if line.startswith("fold ")]
+    assert sum(held) == 24 * cfg.epochs
+    # The epoch is the one whose out-of-fold macro-F1 (offsets tuned) was best.
+    oof = [h for h in report["history"] if "out_of_fold" in h]
+    assert [h["epoch"] for h in oof] == [1, 2]
+    means = [sum(h["out_of_fold_with_offsets"].values()) / 3 for h in oof]
+    assert report["best_epoch"] == 1 + means.index(max(means))
+    assert report["held_out"] == oof[report["best_epoch"] - 1]["out_of_fold_with_offsets"]
+    # Then one run on every pair for that many epochs.
+    final = [line for line in logged if line.startswith("training on all 24 pairs")]
+    assert len(final) == report["best_epoch"]
+    assert report["epitome_pairs"] == 24
 
-    def mean(h):
-        return sum(h["held_out_with_offsets"].values()) / 3
 
-    best_single = max(mean(h) for h in runs)
-    if report["averaged_runs"] == 2:
-        assert mean(average[0]) >= best_single
-        assert report["held_out"] == average[0]["held_out_with_offsets"]
-    else:
-        assert report["averaged_runs"] == 1 and mean(average[0]) < best_single
-        assert sum(report["held_out"].values()) / 3 == pytest.approx(best_single)
+def test_cross_fitting_keeps_a_seeker_post_in_one_fold():
+    from heard.coach.train import _fold
+
+    folds = {_fold(f"post{i}", 4, 13) for i in range(200)}
+    assert folds == {0, 1, 2, 3}
+    assert all(_fold("post7", 4, 13) == _fold("post7", 4, 13) for _ in range(3))
 
 
-def test_soup_and_refit_cannot_be_combined(tmp_path):
+def test_folds_and_refit_cannot_be_combined(tmp_path):
     data = write_generic_layout(tmp_path / "data", n=12)
-    with pytest.raises(ValueError, match="refit and soup cannot be combined"):
-        train(data, tmp_path / "ft", cfg=TrainConfig(soup=2, refit=True), log=lambda m: None)
-
-
-def test_average_states_is_the_elementwise_mean():
-    torch = pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
-    from heard.coach.train import _average_states
-
-    a = {"w": torch.tensor([1.0, 2.0]), "n": torch.tensor(3)}
-    b = {"w": torch.tensor([3.0, 6.0]), "n": torch.tensor(5)}
-    out = _average_states([a, b])
-    assert torch.equal(out["w"], torch.tensor([2.0, 4.0]))
-    assert out["n"].item() == 3  # integer buffers (position ids) are copied, not averaged
-    assert torch.equal(a["w"], torch.tensor([1.0, 2.0]))  # inputs untouched
+    with pytest.raises(ValueError, match="folds and refit cannot be combined"):
+        train(data, tmp_path / "ft", cfg=TrainConfig(folds=3, refit=True), log=lambda m: None)
 
 
 @pytest.mark.semantic
