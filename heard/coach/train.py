@@ -231,15 +231,17 @@ def read_training_data(data_dir: str | Path) -> tuple[list[EpitomeExample], list
     return epitome, turns
 
 
+def _hash32(key: str) -> int:
+    return int.from_bytes(hashlib.sha1(key.encode()).digest()[:4], "big")
+
+
 def _held_out(group: str, fraction: float, seed: int) -> bool:
-    digest = hashlib.sha1(f"{seed}:{group}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32 < fraction
+    return _hash32(f"{seed}:{group}") / 2**32 < fraction
 
 
 def _fold(group: str, folds: int, seed: int) -> int:
     """The cross-fitting fold of a group (whole seeker posts stay in one fold)."""
-    digest = hashlib.sha1(f"{seed}:fold:{group}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % folds
+    return _hash32(f"{seed}:fold:{group}") % folds
 
 
 # -- training -----------------------------------------------------------------------------
@@ -723,13 +725,15 @@ def train_model(
                     logits[t].append(heads[t](vec))
         out = {t: torch.cat(v) for t, v in logits.items()}
         gold = {t: [c[2][t] for c in items] for t in EPITOME_TASKS}
-        plain = {t: macro_f1(gold[t], out[t].argmax(-1).tolist(), range(LEVELS)) for t in out}
-        return plain, out, gold
+        return argmax_f1(out, gold), out, gold
+
+    def argmax_f1(logits, gold) -> dict[str, float]:
+        return {t: macro_f1(gold[t], logits[t].argmax(-1).tolist(), range(LEVELS)) for t in gold}
 
     def offsets(logits, gold):
         """Per-class offsets tuned on ``logits`` and the macro-F1 they give, per task."""
         bias = {t: [0.0] * LEVELS for t in EPITOME_TASKS}
-        tuned = {t: macro_f1(gold[t], logits[t].argmax(-1).tolist(), range(LEVELS)) for t in gold}
+        tuned = argmax_f1(logits, gold)
         if cfg.tune_bias:
             for t in EPITOME_TASKS:
                 bias[t] = _tune_bias(logits[t], gold[t], LEVELS)
@@ -755,6 +759,17 @@ def train_model(
         rationale_head.load_state_dict(initial["rationale"])
         random.seed(seed)
         torch.manual_seed(seed)
+
+    def train_from_start(kind: str, items, examples, epochs: int, what: str) -> None:
+        """From the initial weights, ``epochs`` epochs over ``items`` (the chosen count)."""
+        restart(cfg.seed)
+        run = Run(kind, items, examples)
+        for epoch in range(1, epochs + 1):
+            loss = run.epoch()
+            log(
+                f"{what} on all {len(items)} pairs, epoch {epoch}/{epochs}: loss {loss:.3f}"
+                f"  ({time.monotonic() - started:.0f}s)"
+            )
 
     def judge(label: dict[str, Any]) -> dict[str, Any]:
         """Held-out macro-F1 of the current weights, with per-class offsets tuned."""
@@ -839,9 +854,7 @@ def train_model(
         gold = {t: [c[2][t] for c in ep_items] for t in EPITOME_TASKS}
         chosen: dict[str, Any] = {"score": -1.0}
         for epoch, logits in enumerate(oof, 1):
-            plain = {
-                t: macro_f1(gold[t], logits[t].argmax(-1).tolist(), range(LEVELS)) for t in gold
-            }
+            plain = argmax_f1(logits, gold)
             bias, tuned = offsets(logits, gold)
             history.append(
                 {"epoch": epoch, "out_of_fold": plain, "out_of_fold_with_offsets": tuned}
@@ -855,14 +868,7 @@ def train_model(
                 chosen = {"score": score, "epoch": epoch, "bias": bias, "scores": tuned}
         for kind in ("fold", "fold_val", "all_eval"):
             caches.pop(kind, None)
-        restart(cfg.seed)
-        run = Run("ep", ep_items, ep_train)
-        for epoch in range(1, chosen["epoch"] + 1):
-            loss = run.epoch()
-            log(
-                f"training on all {n} pairs, epoch {epoch}/{chosen['epoch']}: loss {loss:.3f}"
-                f"  ({time.monotonic() - started:.0f}s)"
-            )
+        train_from_start("ep", ep_items, ep_train, chosen["epoch"], "training")
         return {
             **chosen,
             "encoder": copy.deepcopy(encoder.state_dict()),
@@ -875,18 +881,11 @@ def train_model(
     if refit:
         # The epoch and offsets are chosen; now learn from every training pair, held-out
         # part included, for that many epochs (same schedule, same seed).
-        restart(cfg.seed)
         if frozen:
             caches["all"] = caches["ep"] + build_cache([c[0] for c in ep_val_items], cfg.train_bf16)
         block = blocks["ep"]
         blocks["all"] = None if block is None else torch.cat([block, blocks["ep_val"]])
-        run = Run("all", ep_items + ep_val_items, ep_train + ep_val)
-        for epoch in range(1, best["epoch"] + 1):
-            loss = run.epoch()
-            log(
-                f"refit on all {len(run.items)} pairs, epoch {epoch}/{best['epoch']}: "
-                f"loss {loss:.3f}  ({time.monotonic() - started:.0f}s)"
-            )
+        train_from_start("all", ep_items + ep_val_items, ep_train + ep_val, best["epoch"], "refit")
         best["encoder"] = encoder.state_dict()
         best["heads"] = heads.state_dict()
     if epitome:
