@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "precision": model.meta.get("precision"),
         "layers": model.encoder.config.num_hidden_layers,
         "lexical_features": model.meta.get("lexical_labels") is not None,
+        "evidence_pool": bool(model.meta.get("evidence_pool")),
         "refit_on_all_pairs": info.get("refit_on_all_pairs"),
         "folds": info.get("folds", 1),
         "best_epoch": info.get("best_epoch"),

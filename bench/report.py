@@ -85,7 +85,9 @@ def render() -> str:
             out += [
                 f"Model: {info.get('layers')} encoder layers, "
                 f"{'with' if info.get('lexical_features') else 'without'} the lexical engine's "
-                f"findings beside the pooled reply, answering in {info.get('precision')}; best "
+                f"findings beside the pooled reply"
+                f"{', each mechanism also reading its evidence-weighted tokens' if info.get('evidence_pool') else ''}"
+                f", answering in {info.get('precision')}; best "
                 f"epoch {info.get('best_epoch')} {_chosen_on(info)}. "
                 f"Training time: {secs / 60:.1f} min ({load_s}); the budget is 15 min.",
                 "",

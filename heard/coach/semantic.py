@@ -207,14 +207,14 @@ def _encode(
                 mask[row, : len(ids_all[i])] = 1
             with _autocast(bf16):
                 out = encoder(input_ids=ids, attention_mask=mask)
-            vec = mean_pool(out.last_hidden_state.float(), mask)
+            states = out.last_hidden_state.float()
             del out
             if pooled_out:
-                pooled[idx] = vec
+                pooled[idx] = mean_pool(states, mask)
             if heads is not None:
-                inp = vec if extra is None else torch.cat([vec, extra[idx]], 1)
-                for name, head in heads.items():
-                    value = head(inp)
+                found = head_logits(heads, states, mask, None if extra is None else extra[idx])
+                found.pop("evidence", None)
+                for name, value in found.items():
                     if name not in logits:
                         logits[name] = torch.zeros((n, value.shape[-1]))
                     logits[name][idx] = value
@@ -515,18 +515,57 @@ def embed(
     return _l2(pooled).numpy()
 
 
-def build_heads(hidden: int, *, dropout: float = 0.1, extra: int = 0):
+def build_heads(hidden: int, *, dropout: float = 0.1, extra: int = 0, evidence: bool = False):
     """The learned heads over the pooled encoding (plus ``extra`` lexical features): three
-    EPITOME levels and the strategy."""
+    EPITOME levels and the strategy.
+
+    With ``evidence`` there is also a token tagger (``heads["evidence"]``, one score per
+    token and mechanism: inside an evidence phrase or not), and each mechanism's head reads,
+    beside the mean-pooled reply, the tokens pooled with weights from that mechanism's
+    evidence scores and the highest evidence probability: one phrase in a long reply then
+    counts as much as a short reply that is all evidence (see :func:`head_logits`)."""
     torch = _torch()
     nn = torch.nn
 
-    def head(n_out: int):
-        return nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden + extra, n_out))
+    def head(n_out: int, width: int):
+        return nn.Sequential(nn.Dropout(dropout), nn.Linear(width, n_out))
 
-    heads = nn.ModuleDict({task: head(LEVELS) for task in EPITOME_TASKS})
-    heads["strategy"] = head(len(STRATEGIES))
+    level_width = hidden + extra + (hidden + 1 if evidence else 0)
+    heads = nn.ModuleDict({task: head(LEVELS, level_width) for task in EPITOME_TASKS})
+    heads["strategy"] = head(len(STRATEGIES), hidden + extra)
+    if evidence:
+        heads["evidence"] = nn.Linear(hidden, len(EPITOME_TASKS))
     return heads
+
+
+def head_logits(heads, states, mask, extra=None, names=None):
+    """Each head's logits for a batch of last-layer token ``states`` (B, T, H) and their
+    attention ``mask``; ``extra`` (B, E) is appended to the pooled reply. With an evidence
+    tagger in ``heads`` the result also holds ``"evidence"``: its per-token logits
+    (B, T, mechanisms), which training fits to the annotators' phrases."""
+    torch = _torch()
+    vec = mean_pool(states, mask)
+    base = vec if extra is None else torch.cat([vec, extra], 1)
+    names = [n for n in (heads.keys() if names is None else names) if n != "evidence"]
+    out: dict[str, Any] = {}
+    tagger = heads["evidence"] if "evidence" in heads else None
+    if tagger is None:
+        for name in names:
+            out[name] = heads[name](base)
+        return out
+    scores = tagger(states)  # (B, T, K)
+    masked = scores.masked_fill((mask == 0).unsqueeze(-1), -1e4)
+    weights = torch.softmax(masked, dim=1)
+    pooled = torch.einsum("btk,bth->bkh", weights, states)
+    peak = torch.sigmoid(masked.amax(1))
+    for name in names:
+        if name in EPITOME_TASKS:
+            k = EPITOME_TASKS.index(name)
+            out[name] = heads[name](torch.cat([base, pooled[:, k], peak[:, k : k + 1]], 1))
+        else:
+            out[name] = heads[name](base)
+    out["evidence"] = scores
+    return out
 
 
 def _inside_package(path: Path) -> bool:
@@ -690,7 +729,9 @@ class CoachModel:
             tokenizer, encoder = load_encoder(root / "encoder")
             labels = meta.get("lexical_labels")
             extra = lexical_width(labels) if labels is not None else 0
-            heads = build_heads(encoder.config.hidden_size, extra=extra)
+            heads = build_heads(
+                encoder.config.hidden_size, extra=extra, evidence=bool(meta.get("evidence_pool"))
+            )
             state = torch.load(root / "heads.pt", map_location="cpu", weights_only=True)
             heads.load_state_dict(state)
             model = cls(tokenizer, encoder, heads, meta)

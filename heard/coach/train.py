@@ -3,7 +3,9 @@
 By default (``--mode finetune``) the bundled all-MiniLM-L6-v2 encoder is cut to its lowest
 ``--layers`` layers and the upper ones are fine-tuned on the EPITOME pairs with one
 multi-task objective: the levels (0/1/2) of the three mechanisms from the pooled reply,
-and, per token, whether it lies inside an evidence phrase the annotators marked. The epoch
+and, per token, whether it lies inside an evidence phrase the annotators marked. That
+token tagger stays in the model: each mechanism's head also reads the reply's tokens pooled
+with weights from the tagger's scores for it (``--no-evidence-pool`` leaves this out). The epoch
 and per-class decision offsets are chosen on a held-out 15 % of the training pairs
 (``--refit`` then trains again from the start on every training pair for that many
 epochs, keeping the offsets the first run chose). The heads read the lexical engine's findings beside
@@ -303,6 +305,10 @@ class TrainConfig:
     # costs a fraction of full fine-tuning on a 2-core machine (0 = fine-tune everything).
     freeze_layers: int = 2
     rationale_weight: float = 0.5
+    # Each mechanism's head also reads the reply's tokens pooled with weights from that
+    # mechanism's evidence scores (the rationale tagger, kept in the model): one evidence
+    # phrase in a long reply is not averaged away.
+    evidence_pool: bool = True
     class_weight_power: float = 0.5
     val_fraction: float = 0.15
     tune_bias: bool = True
@@ -492,11 +498,11 @@ def train_model(
         _torch,
         bf16_native,
         build_heads,
+        head_logits,
         lexical_analyses,
         lexical_features,
         lexical_labels,
         lexical_width,
-        mean_pool,
     )
 
     cfg = cfg or TrainConfig()
@@ -524,7 +530,6 @@ def train_model(
         ep_analyses = lexical_analyses([e.response for e in epitome], [e.seeker for e in epitome])
         lexical = {"labels": lexical_labels(ep_analyses)}
         lexical["epitome"] = dict(zip(map(id, epitome), ep_analyses, strict=True))
-        heads = model.heads = build_heads(hidden, extra=lexical_width(lexical["labels"]))
         model.meta["lexical_labels"] = lexical["labels"]
         log(
             f"analysed {len(epitome)} replies with the lexical engine ({time.monotonic() - started:.0f}s)"
@@ -536,13 +541,22 @@ def train_model(
         rows = [lexical["epitome"][id(e)] for e in examples]
         return torch.from_numpy(lexical_features(rows, lexical["labels"]))
 
+    heads = model.heads = build_heads(
+        hidden,
+        extra=lexical_width(lexical["labels"]) if lexical else 0,
+        evidence=cfg.evidence_pool,
+    )
+    model.meta["evidence_pool"] = cfg.evidence_pool
+
     keep = max(1, min(cfg.layers, len(encoder.encoder.layer)))
     if keep < len(encoder.encoder.layer):
         encoder.encoder.layer = encoder.encoder.layer[:keep]
         encoder.config.num_hidden_layers = keep
     layers = encoder.encoder.layer
     frozen = max(0, min(cfg.freeze_layers, keep))
-    rationale_head = torch.nn.Linear(hidden, len(EPITOME_TASKS))
+    rationale_head = (
+        heads["evidence"] if cfg.evidence_pool else torch.nn.Linear(hidden, len(EPITOME_TASKS))
+    )
     pad_id = tok.pad_token_id or 0
 
     fold_of = [_fold(e.group, cfg.folds, cfg.seed) for e in epitome] if cfg.folds > 1 else []
@@ -565,9 +579,11 @@ def train_model(
     ep_val_items = _tokenize_epitome(tok, ep_val, cfg)
     blocks = {"ep": lexical_rows(ep_train), "ep_val": lexical_rows(ep_val) if ep_val else None}
 
-    def head_input(kind: str, vec, idx: list[int]):
+    def logits_of(kind: str, states, mask, idx: list[int]):
         block = blocks[kind]
-        return vec if block is None else torch.cat([vec, block[idx]], 1)
+        return head_logits(
+            heads, states, mask, None if block is None else block[idx], EPITOME_TASKS
+        )
 
     from transformers.masking_utils import create_bidirectional_mask
 
@@ -689,17 +705,20 @@ def train_model(
                 with _autocast(cfg.train_bf16):
                     hidden_states, ids, mask = forward(self.kind, self.items, idx)
                 hidden_states = hidden_states.float()
-                vec = head_input(self.kind, mean_pool(hidden_states, mask), idx)
+                found = logits_of(self.kind, hidden_states, mask, idx)
                 loss = 0.0
                 for t in EPITOME_TASKS:
                     gold = torch.tensor([c[2][t] for c in chunk])
-                    loss = loss + ce(heads[t](vec), gold, weight=self.weights[t])
+                    loss = loss + ce(found[t], gold, weight=self.weights[t])
                 if cfg.rationale_weight > 0:
                     tags = torch.zeros((len(chunk), ids.shape[1], len(EPITOME_TASKS)))
                     for b, c in enumerate(chunk):
                         for k, t in enumerate(EPITOME_TASKS):
                             tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
-                    per_token = bce(rationale_head(hidden_states), tags, reduction="none").mean(-1)
+                    tagged = (
+                        found["evidence"] if cfg.evidence_pool else rationale_head(hidden_states)
+                    )
+                    per_token = bce(tagged, tags, reduction="none").mean(-1)
                     m = mask.to(per_token.dtype)
                     loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()
                 self.opt.zero_grad()
@@ -720,9 +739,9 @@ def train_model(
                 idx = list(range(start, min(start + 64, len(items))))
                 with _autocast(bf16):
                     states, _, mask = forward(kind, items, idx)
-                vec = head_input(kind, mean_pool(states.float(), mask), idx)
+                found = logits_of(kind, states.float(), mask, idx)
                 for t in EPITOME_TASKS:
-                    logits[t].append(heads[t](vec))
+                    logits[t].append(found[t])
         out = {t: torch.cat(v) for t, v in logits.items()}
         gold = {t: [c[2][t] for c in items] for t in EPITOME_TASKS}
         return argmax_f1(out, gold), out, gold
@@ -1216,6 +1235,7 @@ def _run(args: argparse.Namespace) -> int:
         precision=args.precision,
         refit=args.refit,
         folds=args.folds,
+        evidence_pool=args.evidence_pool,
     )
     try:
         train(args.data, args.out, cfg=cfg, log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -1258,6 +1278,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=float,
         default=TrainConfig.rationale_weight,
         help="weight of the evidence-phrase tagging loss (finetune mode)",
+    )
+    parser.add_argument(
+        "--evidence-pool",
+        action=argparse.BooleanOptionalAction,
+        default=TrainConfig.evidence_pool,
+        help="each mechanism's head also reads the reply's tokens weighted by the evidence "
+        "tagger's scores for that mechanism (finetune mode)",
     )
     parser.add_argument("--no-bias", action="store_true", help="skip per-class offset tuning")
     parser.add_argument(

@@ -333,3 +333,66 @@ def test_bf16_answers_agree_with_float(base_model):
         assert np.abs(a[name] - b[name]).max() < 0.25, name
     emb_full, emb_half = full.embed(texts), half.embed(texts)
     assert (np.sum(emb_full * emb_half, axis=1) > 0.99).all()
+
+
+@pytest.mark.semantic
+def test_evidence_pooling_reads_the_phrase_the_tagger_marks_and_never_padding():
+    torch = pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from heard.coach.semantic import build_heads, head_logits
+
+    hidden = 4
+    heads = build_heads(hidden, dropout=0.0, extra=2, evidence=True).eval()
+    # The widths: a mechanism reads pooled reply + lexical block + its evidence pool + peak;
+    # the strategy reads the pooled reply and the lexical block only.
+    assert all(heads[t][-1].in_features == 2 * hidden + 2 + 1 for t in EPITOME_TASKS)
+    assert heads["strategy"][-1].in_features == hidden + 2
+    with torch.no_grad():
+        # The tagger scores a token by its first feature, for every mechanism.
+        heads["evidence"].weight.zero_()
+        heads["evidence"].weight[:, 0] = 50.0
+        heads["evidence"].bias.zero_()
+    states = torch.zeros((2, 5, hidden))
+    states[0, :, 1] = torch.arange(5, dtype=torch.float32)
+    states[0, 3, 0] = 1.0  # the one "evidence" token of the first reply
+    states[1, 4, 0] = 9.0  # a padded position of the second reply: must be ignored
+    states[1, 1, 0] = 0.5
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+    extra = torch.ones((2, 2))
+
+    captured = {}
+    for t in EPITOME_TASKS:
+        heads[t].register_forward_hook(lambda m, inp, out, t=t: captured.__setitem__(t, inp[0]))
+    with torch.no_grad():
+        out = head_logits(heads, states, mask, extra)
+    assert set(out) == {*EPITOME_TASKS, "strategy", "evidence"}
+    assert out["evidence"].shape == (2, 5, len(EPITOME_TASKS))
+    for t in EPITOME_TASKS:
+        row = captured[t]
+        pooled = row[:, hidden + 2 : 2 * hidden + 2]
+        peak = row[:, -1]
+        # The first reply's pool is the marked token, not the average of its five tokens.
+        assert torch.allclose(pooled[0], states[0, 3], atol=1e-4)
+        assert peak[0] > 0.99
+        # The second reply's pool is its strongest real token; padding has no weight.
+        assert torch.allclose(pooled[1], states[1, 1], atol=1e-4)
+        # The plain part of the input is the mean over real tokens and the lexical block.
+        assert torch.allclose(row[1, :hidden], states[1, :3].mean(0))
+        assert torch.equal(row[:, hidden : hidden + 2], extra)
+
+
+@pytest.mark.semantic
+def test_heads_without_a_tagger_read_the_pooled_reply_alone(base_model):
+    torch = pytest.importorskip("torch", reason="needs heard[semantic] (torch)")
+    from heard.coach.semantic import head_logits, mean_pool
+
+    states = torch.randn((3, 6, base_model.encoder.config.hidden_size))
+    mask = torch.tensor([[1] * 6, [1] * 4 + [0] * 2, [1] + [0] * 5])
+    with torch.no_grad():
+        out = head_logits(base_model.heads.eval(), states, mask)
+        vec = mean_pool(states, mask)
+        assert "evidence" not in out
+        for name, head in base_model.heads.items():
+            assert torch.allclose(out[name], head(vec))

@@ -293,8 +293,12 @@ def test_finetune_mode_round_trips(tmp_path):
 
     labels = model.meta["lexical_labels"]
     assert isinstance(labels, list) and labels == sorted(labels)
-    width = model.encoder.config.hidden_size + lexical_width(labels)
-    assert all(model.heads[name][-1].in_features == width for name in model.heads)
+    hidden = model.encoder.config.hidden_size
+    width = hidden + lexical_width(labels)
+    assert model.heads["strategy"][-1].in_features == width
+    # Each mechanism also reads its evidence-weighted token pool and peak (the default).
+    assert all(model.heads[t][-1].in_features == width + hidden + 1 for t in EPITOME_TASKS)
+    assert model.meta["evidence_pool"] is True
     # The precision training chose is recorded and used when loading.
     assert model.meta["precision"] in {"float", "bf16", "int8"}
     assert (
@@ -311,7 +315,14 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
     from dataclasses import replace
 
     data = write_generic_layout(tmp_path / "data", n=12)
-    cfg = replace(TINY_FINETUNE, lexical=False, precision="float", refit=True, val_fraction=0.3)
+    cfg = replace(
+        TINY_FINETUNE,
+        lexical=False,
+        precision="float",
+        refit=True,
+        val_fraction=0.3,
+        evidence_pool=False,
+    )
     logged: list[str] = []
     report = train(data, tmp_path / "ft", cfg=cfg, log=logged.append)
     model = _check_predictions(tmp_path / "ft", tmp_path)
@@ -320,6 +331,7 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
     assert report["refit_on_all_pairs"] is True
     assert any(line.startswith("refit on all 12 pairs, epoch 1/1") for line in logged), logged
     hidden = model.encoder.config.hidden_size
+    assert "evidence" not in model.heads
     assert all(model.heads[name][-1].in_features == hidden for name in model.heads)
 
 
@@ -414,7 +426,62 @@ def test_finetuning_is_the_default_and_its_options_parse():
     register_train(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["train", "--data", "d", "--out", "o"])
     assert (args.mode, args.layers, args.max_length) == ("finetune", 4, 96)
+    assert args.evidence_pool is True
     args = parser.parse_args(
         ["train", "--data", "d", "--out", "o", "--layers", "6", "--lr", "5e-5"]
     )
     assert (args.layers, args.lr) == (6, 5e-5)
+    args = parser.parse_args(["train", "--data", "d", "--out", "o", "--no-evidence-pool"])
+    assert args.evidence_pool is False
+
+
+@pytest.mark.semantic
+def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(tmp_path):
+    torch = pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from dataclasses import replace
+
+    from heard.coach.semantic import CoachModel, head_logits
+
+    data = write_generic_layout(tmp_path / "data", n=27)
+    cfg = replace(TINY_FINETUNE, epochs=4, precision="float", lr=1e-3)
+    report = train(data, tmp_path / "ev", cfg=cfg, log=lambda m: None)
+    assert report["config"]["evidence_pool"] is True
+    model = _check_predictions(tmp_path / "ev", tmp_path)
+    assert model.meta["evidence_pool"] is True and "evidence" in model.heads
+    hidden = model.encoder.config.hidden_size
+    from heard.coach.semantic import lexical_width
+
+    assert model.heads["strategy"][-1].in_features == hidden + lexical_width(
+        model.meta["lexical_labels"]
+    )
+    assert all(
+        model.heads[t][-1].in_features == model.heads["strategy"][-1].in_features + hidden + 1
+        for t in EPITOME_TASKS
+    )
+    # The tagger was trained on the annotators' phrases ("so sorry", "sounds hard"): their
+    # tokens score higher for emotional reactions than the rest of the same replies.
+    text = "That sounds hard. What happened?"
+    enc = model.tokenizer([text], return_tensors="pt", return_offsets_mapping=True)
+    with torch.no_grad():
+        states = model.encoder(
+            input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
+        ).last_hidden_state
+        found = head_logits(model.heads, states, enc["attention_mask"], names=())
+        scores = found["evidence"][0, :, 0]
+    inside = [
+        text.find("sounds hard") <= s < text.find("sounds hard") + 11 and e > s
+        for s, e in enc["offset_mapping"][0].tolist()
+    ]
+    marked = scores[torch.tensor(inside)]
+    rest = scores[~torch.tensor(inside)]
+    assert marked.mean() > rest.mean()
+    # Without the option the model has no tagger and reads the pooled reply alone.
+    plain = train(
+        data, tmp_path / "plain", cfg=replace(cfg, evidence_pool=False), log=lambda m: None
+    )
+    assert plain["config"]["evidence_pool"] is False
+    again = CoachModel.load(tmp_path / "plain")
+    assert "evidence" not in again.heads and not again.meta["evidence_pool"]
