@@ -548,23 +548,19 @@ def head_logits(heads, states, mask, extra=None, names=None):
     base = vec if extra is None else torch.cat([vec, extra], 1)
     names = [n for n in (heads.keys() if names is None else names) if n != "evidence"]
     out: dict[str, Any] = {}
-    tagger = heads["evidence"] if "evidence" in heads else None
-    if tagger is None:
-        for name in names:
-            out[name] = heads[name](base)
-        return out
-    scores = tagger(states)  # (B, T, K)
-    masked = scores.masked_fill((mask == 0).unsqueeze(-1), -1e4)
-    weights = torch.softmax(masked, dim=1)
-    pooled = torch.einsum("btk,bth->bkh", weights, states)
-    peak = torch.sigmoid(masked.amax(1))
+    tagged = "evidence" in heads
+    if tagged:
+        scores = heads["evidence"](states)  # (B, T, K)
+        masked = scores.masked_fill((mask == 0).unsqueeze(-1), -1e4)
+        pooled = torch.einsum("btk,bth->bkh", torch.softmax(masked, dim=1), states)
+        peak = torch.sigmoid(masked.amax(1))
+        out["evidence"] = scores
     for name in names:
-        if name in EPITOME_TASKS:
+        if tagged and name in EPITOME_TASKS:
             k = EPITOME_TASKS.index(name)
             out[name] = heads[name](torch.cat([base, pooled[:, k], peak[:, k : k + 1]], 1))
         else:
             out[name] = heads[name](base)
-    out["evidence"] = scores
     return out
 
 

@@ -715,9 +715,11 @@ def train_model(
                     for b, c in enumerate(chunk):
                         for k, t in enumerate(EPITOME_TASKS):
                             tags[b, : len(c[1][t]), k] = torch.tensor(c[1][t])
-                    tagged = (
-                        found["evidence"] if cfg.evidence_pool else rationale_head(hidden_states)
-                    )
+                    # The model's own tagger already scored the tokens; else the
+                    # training-only one.
+                    tagged = found.get("evidence")
+                    if tagged is None:
+                        tagged = rationale_head(hidden_states)
                     per_token = bce(tagged, tags, reduction="none").mean(-1)
                     m = mask.to(per_token.dtype)
                     loss = loss + cfg.rationale_weight * (per_token * m).sum() / m.sum()

@@ -331,7 +331,8 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
     assert report["refit_on_all_pairs"] is True
     assert any(line.startswith("refit on all 12 pairs, epoch 1/1") for line in logged), logged
     hidden = model.encoder.config.hidden_size
-    assert "evidence" not in model.heads
+    assert "evidence" not in model.heads and model.meta["evidence_pool"] is False
+    assert report["config"]["evidence_pool"] is False
     assert all(model.heads[name][-1].in_features == hidden for name in model.heads)
 
 
@@ -443,7 +444,7 @@ def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(t
     )
     from dataclasses import replace
 
-    from heard.coach.semantic import CoachModel, head_logits
+    from heard.coach.semantic import head_logits, lexical_width
 
     data = write_generic_layout(tmp_path / "data", n=27)
     cfg = replace(TINY_FINETUNE, epochs=4, precision="float", lr=1e-3)
@@ -452,8 +453,6 @@ def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(t
     model = _check_predictions(tmp_path / "ev", tmp_path)
     assert model.meta["evidence_pool"] is True and "evidence" in model.heads
     hidden = model.encoder.config.hidden_size
-    from heard.coach.semantic import lexical_width
-
     assert model.heads["strategy"][-1].in_features == hidden + lexical_width(
         model.meta["lexical_labels"]
     )
@@ -478,10 +477,3 @@ def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(t
     marked = scores[torch.tensor(inside)]
     rest = scores[~torch.tensor(inside)]
     assert marked.mean() > rest.mean()
-    # Without the option the model has no tagger and reads the pooled reply alone.
-    plain = train(
-        data, tmp_path / "plain", cfg=replace(cfg, evidence_pool=False), log=lambda m: None
-    )
-    assert plain["config"]["evidence_pool"] is False
-    again = CoachModel.load(tmp_path / "plain")
-    assert "evidence" not in again.heads and not again.meta["evidence_pool"]
