@@ -290,7 +290,9 @@ class TrainConfig:
     # Whole conversations are taken (in a fixed pseudo-random order) up to this many turns:
     # the strategy head saturates well before all of ESConv and training stays in budget.
     strategy_max_turns: int = 6000
-    folds: int = 5
+    # Grouped cross-validation folds for the linear heads' choices (features mode, and the
+    # strategy head when it has a grid to choose from).
+    cv_folds: int = 5
     epochs: int = 4
     batch_size: int = 16
     lr: float = 1.5e-4
@@ -1016,7 +1018,7 @@ def _fit_head(X, y, groups, grid, cfg: TrainConfig, n_classes: int, log, name: s
         raise ValueError(f"{name}: the training data has a single class")
     search = len(grid) > 1 or (cfg.tune_bias and n_classes == LEVELS)
     for C in grid if search else ():
-        proba = _cv_probabilities(X, y, groups, C, cfg.folds, cfg.seed, n_classes)
+        proba = _cv_probabilities(X, y, groups, C, cfg.cv_folds, cfg.seed, n_classes)
         scores = torch.from_numpy(np.log(proba + 1e-9))
         plain = macro_f1(y.tolist(), scores.argmax(-1).tolist(), range(n_classes))
         bias = [0.0] * n_classes
@@ -1091,7 +1093,7 @@ def _add_evidence(featurizer, epitome: list[EpitomeExample], tokens, dense, cfg:
 
     tags = [_token_tags(ex, tok[1]) for ex, tok in zip(epitome, tokens, strict=True)]
     states = [tok[0] for tok in tokens]
-    k = max(2, cfg.folds)
+    k = max(2, cfg.cv_folds)
     fold = [
         int.from_bytes(hashlib.sha1(f"{cfg.seed}:{e.group}".encode()).digest()[:4], "big") % k
         for e in epitome

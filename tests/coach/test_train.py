@@ -195,7 +195,7 @@ def test_registers_the_train_subcommand():
 
 
 # -- training (needs torch) ---------------------------------------------------------------
-TINY = TrainConfig(mode="features", c_grid=(1.0,), folds=2, max_length=32)
+TINY = TrainConfig(mode="features", c_grid=(1.0,), cv_folds=2, max_length=32)
 TINY_FINETUNE = TrainConfig(
     mode="finetune",
     epochs=1,
