@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "evidence_pool": bool(model.meta.get("evidence_pool")),
         "refit_on_all_pairs": info.get("refit_on_all_pairs"),
         "folds": info.get("folds", 1),
+        "runs": info.get("runs", 1),
         "best_epoch": info.get("best_epoch"),
         "held_out": info.get("held_out"),
     }

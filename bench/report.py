@@ -158,6 +158,8 @@ def _chosen_on(info: dict) -> str:
     held = info.get("held_out") or {}
     estimate = ", ".join(f"{t.split('_')[0]} {v:.3f}" for t, v in held.items())
     folds = info.get("folds") or 1
+    runs = info.get("runs") or 1
+    mean = f"the mean weights of {runs} runs in different data orders; " if runs > 1 else ""
     if folds > 1:
         how = (
             f"chosen by {folds}-fold cross-fitting on train (out-of-fold macro-F1 with offsets: "
@@ -167,7 +169,7 @@ def _chosen_on(info: dict) -> str:
         how = f"chosen on the held-out 15 % of train (macro-F1 with offsets there: {estimate})"
         if info.get("refit_on_all_pairs"):
             how += ", then refit on all train pairs"
-    return how
+    return mean + how
 
 
 def _wall(run: dict) -> str:

@@ -8,7 +8,8 @@ token tagger stays in the model: each mechanism's head also reads the reply's to
 with weights from the tagger's scores for it (``--no-evidence-pool`` leaves this out). The epoch
 and per-class decision offsets are chosen on a held-out 15 % of the training pairs
 (``--refit`` then trains again from the start on every training pair for that many
-epochs, keeping the offsets the first run chose). The heads read the lexical engine's findings beside
+epochs, keeping the offsets the first run chose; ``--runs N`` trains N times in different
+data orders and keeps the mean of their weights). The heads read the lexical engine's findings beside
 the pooled reply (``--no-lexical`` leaves them out). The ESConv strategy head is then a
 logistic regression over the fine-tuned encoder's vectors.
 The model answers everything from one encoder pass per reply. On a CPU with native
@@ -339,6 +340,14 @@ class TrainConfig:
     # Run the fine-tuning itself with bfloat16 products (faster where native, but the
     # gradients are coarser).
     train_bf16: bool = False
+    # Train this many times from the same start, each run with its own order of the pairs
+    # (and dropout), and answer with the mean of the runs' weights, epoch by epoch (a
+    # "model soup": the runs stay close to the shipped encoder, so their mean is a model of
+    # the same size that answers as fast as one run). The epoch is chosen and the offsets
+    # tuned on the mean's held-out outputs. Costs ``runs`` runs. On EPITOME the mean of 3
+    # scored within noise of single runs (held-out mean macro-F1 0.760 against 0.753-0.763
+    # for its three runs), so one run is the default; the mean is steadier per mechanism.
+    runs: int = 1
     seed: int = 13
 
 
@@ -510,6 +519,8 @@ def train_model(
     cfg = cfg or TrainConfig()
     if cfg.precision not in (*PRECISIONS, "auto"):
         raise ValueError(f"precision must be auto, {', '.join(PRECISIONS)}: {cfg.precision!r}")
+    if cfg.runs < 1:
+        raise ValueError(f"runs must be at least 1: {cfg.runs}")
     if cfg.folds > 1 and cfg.refit:
         raise ValueError(
             "folds and refit cannot be combined: cross-fitting already ends with one run on "
@@ -768,7 +779,7 @@ def train_model(
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     refit = cfg.refit and ep_val is not ep_train and bool(ep_items)
     initial = None
-    if refit or folds > 1:
+    if refit or folds > 1 or cfg.runs > 1:
         initial = {
             "encoder": copy.deepcopy(encoder.state_dict()),
             "heads": copy.deepcopy(heads.state_dict()),
@@ -783,16 +794,38 @@ def train_model(
         random.seed(seed)
         torch.manual_seed(seed)
 
+    params = [p for g in groups for p in g["params"]]
+
+    def runs(kind: str, items, examples, epochs: int, what: str, *, fresh: bool):
+        """``cfg.runs`` runs of ``epochs`` epochs over ``items``, each from the initial
+        weights (the first from the current ones unless ``fresh``) with its own data order.
+        Per epoch: the sum of the runs' trained weights and their mean loss."""
+        totals: list[list[Any]] = []
+        losses = [0.0] * epochs
+        for s in range(cfg.runs):
+            if s or fresh:
+                restart(cfg.seed + s)
+            run = Run(kind, items, examples)
+            for epoch in range(1, epochs + 1):
+                loss = run.epoch()
+                losses[epoch - 1] += loss / cfg.runs
+                log(
+                    what
+                    + (f", run {s + 1}/{cfg.runs}" if cfg.runs > 1 else "")
+                    + f", epoch {epoch}/{epochs}: loss {loss:.3f}"
+                    f"  ({time.monotonic() - started:.0f}s)"
+                )
+                _add_weights(totals, epoch - 1, params)
+        return totals, losses
+
     def train_from_start(kind: str, items, examples, epochs: int, what: str) -> None:
-        """From the initial weights, ``epochs`` epochs over ``items`` (the chosen count)."""
-        restart(cfg.seed)
-        run = Run(kind, items, examples)
-        for epoch in range(1, epochs + 1):
-            loss = run.epoch()
-            log(
-                f"{what} on all {len(items)} pairs, epoch {epoch}/{epochs}: loss {loss:.3f}"
-                f"  ({time.monotonic() - started:.0f}s)"
-            )
+        """From the initial weights, ``epochs`` epochs over ``items`` (the chosen count);
+        with ``cfg.runs`` > 1 the mean of that many runs."""
+        totals, _ = runs(
+            kind, items, examples, epochs, f"{what} on all {len(items)} pairs", fresh=True
+        )
+        if totals:
+            _set_mean(params, totals[-1], cfg.runs)
 
     def judge(label: dict[str, Any]) -> dict[str, Any]:
         """Held-out macro-F1 of the current weights, with per-class offsets tuned."""
@@ -816,17 +849,22 @@ def train_model(
         }
 
     def hold_out() -> dict[str, Any]:
-        """One run of ``cfg.epochs``; the weights of its best held-out epoch."""
-        run = Run("ep", ep_items, ep_train)
+        """``cfg.runs`` runs of ``cfg.epochs``; the mean weights of the epoch whose mean
+        does best on the held-out part."""
+        epochs = cfg.epochs if ep_items else 0
+        totals, losses = runs(
+            "ep", ep_items, ep_train, epochs, f"training on {len(ep_items)} pairs", fresh=False
+        )
         chosen: dict[str, Any] = {"score": -1.0}
-        for epoch in range(1, (cfg.epochs if ep_items else 0) + 1):
-            loss = run.epoch()
-            judged = judge({"epoch": epoch, "loss": loss})
+        for epoch, (total, loss) in enumerate(zip(totals, losses, strict=True), 1):
+            _set_mean(params, total, cfg.runs)
+            judged = judge({"epoch": epoch, "loss": loss, "runs": cfg.runs})
             plain, tuned = judged["plain"], judged["scores"]
             log(
-                f"epoch {epoch}/{cfg.epochs}: loss {loss:.3f}  held-out "
+                f"epoch {epoch}/{cfg.epochs}"
+                + (f", mean of {cfg.runs} runs" if cfg.runs > 1 else "")
+                + ": held-out "
                 + "  ".join(f"{k} {plain[k]:.3f}/{tuned[k]:.3f}" for k in plain)
-                + f"  ({judged['elapsed']:.0f}s)"
             )
             if judged["score"] > chosen["score"]:
                 keep_weights = not refit
@@ -966,6 +1004,7 @@ def train_model(
                 "epochs": cfg.epochs,
                 "best_epoch": best.get("epoch"),
                 "refit_on_all_pairs": refit,
+                "runs": cfg.runs,
                 "folds": folds,
                 "held_out": best.get("scores"),
                 "selection": selection,
@@ -986,6 +1025,28 @@ def train_model(
     )
     report = {"history": history, **model.meta["trained"], "bias": bias_out}
     return model, report
+
+
+def _add_weights(totals: list[list[Any]], epoch: int, params) -> None:
+    """Add the current values of ``params`` to the sum kept for ``epoch`` (a new sum when
+    this is the first run to reach it)."""
+    import torch
+
+    with torch.no_grad():
+        if epoch == len(totals):
+            totals.append([p.detach().clone() for p in params])
+        else:
+            for total, p in zip(totals[epoch], params, strict=True):
+                total.add_(p)
+
+
+def _set_mean(params, total: list[Any], runs: int) -> None:
+    """Set ``params`` to the mean of ``runs`` runs summed in ``total``."""
+    import torch
+
+    with torch.no_grad():
+        for p, t in zip(params, total, strict=True):
+            p.copy_(t / runs)
 
 
 def _cv_probabilities(X, y, groups, C: float, folds: int, seed: int, n_classes: int):
@@ -1239,6 +1300,7 @@ def _run(args: argparse.Namespace) -> int:
         precision=args.precision,
         refit=args.refit,
         folds=args.folds,
+        runs=args.runs,
         evidence_pool=args.evidence_pool,
     )
     try:
@@ -1329,6 +1391,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="K",
         help="choose the epoch and offsets by K-fold cross-fitting on all training pairs, "
         "then train on all of them (finetune mode; K + 1 runs; 1 = one held-out part)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=TrainConfig.runs,
+        metavar="N",
+        help="train N times from the same start in different data orders and keep the mean "
+        "of their weights: steadier, no slower to answer (finetune mode; costs N runs)",
     )
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.set_defaults(func=_run, handler=_run)

@@ -369,6 +369,70 @@ def test_cross_fitting_chooses_on_every_pair_then_trains_on_all(tmp_path, precis
     assert report["epitome_pairs"] == 24
 
 
+def test_the_weights_of_several_runs_are_averaged_epoch_by_epoch():
+    torch = pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from heard.coach.train import _add_weights, _set_mean
+
+    w = [torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(1, 2))]
+    totals: list = []
+    for run in ([1.0, 3.0], [5.0, 7.0]):  # two runs of two epochs: the weight at each epoch
+        for epoch, value in enumerate(run):
+            with torch.no_grad():
+                for p in w:
+                    p.fill_(value)
+            _add_weights(totals, epoch, w)
+    assert len(totals) == 2
+    _set_mean(w, totals[0], 2)
+    assert torch.equal(w[0], torch.full((2,), 3.0)) and torch.equal(w[1], torch.full((1, 2), 3.0))
+    _set_mean(w, totals[1], 2)
+    assert torch.equal(w[0], torch.full((2,), 5.0))
+    # Summing never aliases the live weights.
+    assert totals[1][0] is not w[0] and torch.equal(totals[1][0], torch.full((2,), 10.0))
+
+
+@pytest.mark.semantic
+def test_several_runs_train_one_model_of_the_same_size(tmp_path):
+    torch = pytest.importorskip(
+        "torch",
+        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
+    )
+    from dataclasses import replace
+
+    from heard.coach.semantic import CoachModel
+
+    data = write_generic_layout(tmp_path / "data", n=12)
+    logged: list[str] = []
+    cfg = replace(TINY_FINETUNE, epochs=2, runs=2, val_fraction=0.3, precision="float")
+    report = train(data, tmp_path / "two", cfg=cfg, log=logged.append)
+    single = train(data, tmp_path / "one", cfg=replace(cfg, runs=1), log=lambda m: None)
+    assert report["runs"] == 2 and single["runs"] == 1
+    # Each run trains every epoch; the epoch is then judged on the mean of the two runs.
+    for run in (1, 2):
+        for epoch in (1, 2):
+            assert any(f", run {run}/2, epoch {epoch}/2:" in line for line in logged), logged
+    judged = [h for h in report["history"] if "held_out_with_offsets" in h]
+    assert [h["epoch"] for h in judged] == [1, 2] and all(h["runs"] == 2 for h in judged)
+    two = _check_predictions(tmp_path / "two", tmp_path)
+    one = CoachModel.load(tmp_path / "one")
+    # Same shape; the first run is the single run's, so the mean differs from it.
+    a, b = two.encoder.state_dict(), one.encoder.state_dict()
+    assert a.keys() == b.keys() and all(a[k].shape == b[k].shape for k in a)
+    top = next(k for k in a if k.startswith("encoder.layer.1.") and k.endswith("weight"))
+    assert not torch.allclose(a[top], b[top])
+    assert not torch.allclose(
+        two.heads["explorations"][-1].weight, one.heads["explorations"][-1].weight
+    )
+
+
+def test_runs_must_be_positive(tmp_path):
+    data = write_generic_layout(tmp_path / "data", n=12)
+    with pytest.raises(ValueError, match="runs must be at least 1"):
+        train(data, tmp_path / "ft", cfg=TrainConfig(runs=0), log=lambda m: None)
+
+
 def test_cross_fitting_keeps_a_seeker_post_in_one_fold():
     from heard.coach.train import _fold
 
@@ -427,11 +491,11 @@ def test_finetuning_is_the_default_and_its_options_parse():
     register_train(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["train", "--data", "d", "--out", "o"])
     assert (args.mode, args.layers, args.max_length) == ("finetune", 4, 96)
-    assert args.evidence_pool is True
+    assert args.evidence_pool is True and args.runs == 1
     args = parser.parse_args(
-        ["train", "--data", "d", "--out", "o", "--layers", "6", "--lr", "5e-5"]
+        ["train", "--data", "d", "--out", "o", "--layers", "6", "--lr", "5e-5", "--runs", "3"]
     )
-    assert (args.layers, args.lr) == (6, 5e-5)
+    assert (args.layers, args.lr, args.runs) == (6, 5e-5, 3)
     args = parser.parse_args(["train", "--data", "d", "--out", "o", "--no-evidence-pool"])
     assert args.evidence_pool is False
 
