@@ -141,7 +141,14 @@ def render() -> str:
             f"{_f(sem.get('replies_per_second'), 1)} | ≥ 300 |",
             f"| encoder alone (embedding) | {_f(emb.get('replies_per_second'), 1)} | |",
             "",
-            f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB).",
+            f"Peak resident memory with the model loaded: {sp['peak_mb']:.0f} MB (target < 1536 MB), "
+            f"measured in {sp.get('peak_measured', 'the benchmark process')}"
+            + (
+                f"; the benchmark's own process, after all three paths: "
+                f"{sp['process_peak_mb']:.0f} MB."
+                if "process_peak_mb" in sp
+                else "."
+            ),
             "",
             f"Model: {sem.get('model', 'n/a')}, {sem.get('layers')} layers, precision "
             f"{sem.get('precision', 'float')} (native bfloat16 on this CPU: "
