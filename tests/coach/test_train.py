@@ -196,6 +196,14 @@ def test_registers_the_train_subcommand():
 
 # -- training (needs torch) ---------------------------------------------------------------
 TINY = TrainConfig(mode="features", c_grid=(1.0,), cv_folds=2, max_length=32)
+
+
+def _needs_torch():
+    """torch, or skip: it comes with heard[semantic], which ./scripts/test installs, so these
+    tests run there and in CI."""
+    return pytest.importorskip("torch", reason="needs heard[semantic] (torch)")
+
+
 TINY_FINETUNE = TrainConfig(
     mode="finetune",
     epochs=1,
@@ -209,10 +217,7 @@ TINY_FINETUNE = TrainConfig(
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    _needs_torch()
     root = tmp_path_factory.mktemp("train")
     data = write_generic_layout(root / "data")
     report = train(data, root / "model", cfg=TINY, log=lambda m: None)
@@ -273,10 +278,7 @@ def test_training_learns_the_synthetic_cues(tiny_model):
 
 @pytest.mark.semantic
 def test_finetune_mode_round_trips(tmp_path):
-    pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    _needs_torch()
     data = write_generic_layout(tmp_path / "data", n=12)
     report = train(data, tmp_path / "ft", cfg=TINY_FINETUNE, log=lambda m: None)
     assert report["best_epoch"] == 1
@@ -308,10 +310,7 @@ def test_finetune_mode_round_trips(tmp_path):
 
 @pytest.mark.semantic
 def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit(tmp_path):
-    pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    _needs_torch()
     from dataclasses import replace
 
     data = write_generic_layout(tmp_path / "data", n=12)
@@ -339,10 +338,7 @@ def test_finetune_without_lexical_findings_reads_the_encoder_alone_and_can_refit
 @pytest.mark.semantic
 @pytest.mark.parametrize("precision", ["float", "bf16"])
 def test_cross_fitting_chooses_on_every_pair_then_trains_on_all(tmp_path, precision):
-    pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    _needs_torch()
     from dataclasses import replace
 
     data = write_generic_layout(tmp_path / "data", n=24)
@@ -370,10 +366,7 @@ def test_cross_fitting_chooses_on_every_pair_then_trains_on_all(tmp_path, precis
 
 
 def test_the_weights_of_several_runs_are_averaged_epoch_by_epoch():
-    torch = pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    torch = _needs_torch()
     from heard.coach.train import _add_weights, _set_mean
 
     w = [torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(1, 2))]
@@ -395,10 +388,7 @@ def test_the_weights_of_several_runs_are_averaged_epoch_by_epoch():
 
 @pytest.mark.semantic
 def test_several_runs_train_one_model_of_the_same_size(tmp_path):
-    torch = pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    torch = _needs_torch()
     from dataclasses import replace
 
     from heard.coach.semantic import CoachModel
@@ -449,10 +439,7 @@ def test_folds_and_refit_cannot_be_combined(tmp_path):
 
 @pytest.mark.semantic
 def test_strategy_head_copies_the_logistic_regression():
-    pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    _needs_torch()
     import numpy as np
     import torch
     from sklearn.linear_model import LogisticRegression
@@ -502,10 +489,7 @@ def test_finetuning_is_the_default_and_its_options_parse():
 
 @pytest.mark.semantic
 def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(tmp_path):
-    torch = pytest.importorskip(
-        "torch",
-        reason="needs heard[semantic] (torch); ./scripts/test installs it, so it runs there and in CI",
-    )
+    torch = _needs_torch()
     from dataclasses import replace
 
     from heard.coach.semantic import head_logits, lexical_width
