@@ -225,7 +225,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         stuck += 0.5 * len(_STUCK.spans(folded, low, 4))
     confused += 0.6 * min(3, context.count("?"))
     upset += 1.5 * intensity
-    if emotion in ("gratitude", "relief"):
+    if emotion in ("gratitude", "relief", "joy"):
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"

@@ -58,6 +58,10 @@ SEEM = {
     "anxiety": "anxious",
     "relief": "relieved",
     "gratitude": "grateful",
+    "exhaustion": "exhausted",
+    "hurt": "hurt",
+    "shame": "embarrassed",
+    "joy": "happy",
     "neutral": "calm",
 }
 

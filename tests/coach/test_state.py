@@ -26,6 +26,13 @@ from heard.coach.state import read_state, tone
         # Situations that carry a feeling without naming it.
         ("The app keeps spinning and I cannot pay.", "frustration", "stuck", "behavioural"),
         ("My rent is due tomorrow and I'm already overdrawn.", "anxiety", "upset", "emotional"),
+        # The feelings of teams as much as of customers.
+        ("I'm completely burnt out after covering two rotas.", "exhaustion", "upset", "emotional"),
+        ("I felt so left out when they announced it at the all-hands.", "hurt", "upset", "emotional"),
+        ("I'm mortified, I sent the client the wrong invoice.", "shame", "upset", "emotional"),
+        ("We shipped it and I'm so proud of the team!", "joy", "upset", "emotional"),
+        # A praise word under a negation is a let-down.
+        ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
     ],
 )
 def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str) -> None:
@@ -33,6 +40,18 @@ def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str)
     assert (state.emotion, state.need, state.lead) == (emotion, need, lead)
     for span in state.evidence:
         assert context[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Happy to help with the next step.",  # a service phrase, not joy
+        "My phone battery drained overnight.",  # a battery, not a person
+        "Pleased to confirm the order has shipped.",
+    ],
+)
+def test_look_alike_phrases_are_not_feelings(context: str) -> None:
+    assert read_state(context).emotion == "neutral"
 
 
 def test_a_double_charge_with_rent_due_is_not_read_as_calm() -> None:
