@@ -2,6 +2,12 @@
 
 How much of the speaker's content and feeling a reflection captured, what it added that the
 speaker never said, and whether it slipped in judgement or rebuttal.
+
+Content words are compared by their Snowball stems ("moved" and "moving" are one word);
+feelings by emotion family ("exhausted" and "worn out" are one feeling). Judgement is the
+reflection's own evaluative words plus the coach's judgement and blame pitfalls; rebuttal is
+disagreement plus the minimising, defensive, one-upping and advice-giving pitfalls, none of
+which belong in a reflection.
 """
 
 from __future__ import annotations
@@ -9,10 +15,19 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .lexicon import FLAGS, compile_alternation, fold, load
-from .spans import MAX_CHARS, find_spans
+import snowballstemmer
+
+from .engine import text_keys
+from .lexicon import FLAGS, PITFALLS, compile_alternation, fold, load
+from .moves import marker_set
+from .spans import MAX_CHARS, MAX_SPANS, find_spans, spans_at
 from .state import emotion_hits
-from .types import FidelityReport
+from .suggestions import SEEM
+from .types import FidelityReport, Span
+
+# The coach's pitfalls that also spoil a reflection, by the part of the report they join.
+_JUDGEMENT_PITFALLS = frozenset({"judgement", "blame"})
+_REBUTTAL_PITFALLS = frozenset({"minimising", "defensiveness", "one_upping", "premature_solution"})
 
 _WORD = re.compile(r"[a-z][a-z'-]+", FLAGS)
 
@@ -28,31 +43,67 @@ def _compiled() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
     )
 
 
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
 def _stem(word: str) -> str:
-    w = word.lower().strip("'-")
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+    return _stemmer().stemWord(word.lower().strip("'-"))
 
 
-def _content(text: str, stop: frozenset[str]) -> dict[str, str]:
-    """Stem -> first surface form, for content words."""
+def _pitfall_spans(scanned: str, original: str) -> tuple[list[Span], list[Span]]:
+    """Spans of the pitfalls that count as judgement, and of those that count as rebuttal."""
+    keys = text_keys(scanned)
+    pitfalls = marker_set(PITFALLS)
+    judgement: list[Span] = []
+    rebuttal: list[Span] = []
+    for i in pitfalls.opened(keys):
+        m = pitfalls.markers[i]
+        into = (
+            judgement
+            if m.label in _JUDGEMENT_PITFALLS
+            else rebuttal
+            if m.label in _REBUTTAL_PITFALLS
+            else None
+        )
+        if into is not None:
+            into += spans_at(m.group.spans(scanned, keys), original)
+    return judgement, rebuttal
+
+
+def _merged(*groups: list[Span]) -> tuple[Span, ...]:
+    """The spans in text order, each stretch of text once (overlaps keep the first, longest)."""
+    out: list[Span] = []
+    for span in sorted((s for g in groups for s in g), key=lambda s: (s.start, -s.end)):
+        if out and span.start < out[-1].end:
+            continue
+        out.append(span)
+    return tuple(out[:MAX_SPANS])
+
+
+def _content(text: str, stop: frozenset[str], feelings: list[tuple[int, int]]) -> dict[str, str]:
+    """Stem -> first surface form, for content words outside the feeling words (those are
+    compared by emotion family instead)."""
     out: dict[str, str] = {}
     for m in _WORD.finditer(text):
         w = m.group().lower()
         if w in stop or len(w) < 3:
             continue
+        if any(s <= m.start() < e for s, e in feelings):
+            continue
         out.setdefault(_stem(w), w)
     return out
 
 
-def _feelings(text: str) -> dict[str, str]:
-    """Emotion -> first word that expressed it."""
+def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
+    """Emotion -> first words that expressed it, and where every feeling word is."""
     out: dict[str, str] = {}
+    where: list[tuple[int, int]] = []
     for emotion, s, e in emotion_hits(text):
         out.setdefault(emotion, text[s:e].lower())
-    return out
+        where.append((s, e))
+    return out, where
 
 
 def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
@@ -68,24 +119,26 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     scanned = fold(original)
     judgement_rx, rebuttal_rx, stop = _compiled()
 
-    said = _content(speaker, stop)
-    echoed = _content(scanned, stop)
+    felt, felt_at = _feelings(speaker)
+    reflected, reflected_at = _feelings(scanned)
+    said = _content(speaker, stop, felt_at)
+    echoed = _content(scanned, stop, reflected_at)
     captured = [said[k] for k in said if k in echoed]
     missed = [said[k] for k in said if k not in echoed]
     added = [echoed[k] for k in echoed if k not in said]
     content_recall = len(captured) / len(said) if said else 1.0
 
-    felt = _feelings(speaker)
-    reflected = _feelings(scanned)
     feelings_captured = [w for e, w in felt.items() if e in reflected]
     feelings_missed = [w for e, w in felt.items() if e not in reflected]
+    missed_named = [f'"{w}" ({SEEM.get(e, e)})' for e, w in felt.items() if e not in reflected]
     if felt:
         feeling_recall = len(feelings_captured) / len(felt)
     else:
         feeling_recall = 1.0 if not reflected else 0.5
 
-    judgement = tuple(find_spans(judgement_rx, scanned, original))
-    rebuttal = tuple(find_spans(rebuttal_rx, scanned, original))
+    judged, answered = _pitfall_spans(scanned, original)
+    judgement = _merged(find_spans(judgement_rx, scanned, original), judged)
+    rebuttal = _merged(find_spans(rebuttal_rx, scanned, original), answered)
     added_ratio = len(added) / max(1, len(echoed))
     score = 0.5 * min(1.0, content_recall * 1.5) + 0.4 * feeling_recall + 0.1 * (1 - added_ratio)
     score -= 0.15 * min(2, len(judgement)) + 0.2 * min(2, len(rebuttal))
@@ -94,7 +147,7 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
 
     feedback: list[str] = []
     if feelings_missed:
-        feedback.append("Name the feeling too: they said " + ", ".join(feelings_missed) + ".")
+        feedback.append("Name the feeling too: they said " + ", ".join(missed_named) + ".")
     if content_recall < 0.3 and said:
         feedback.append("Bring back more of what they actually said, in their words or yours.")
     if added_ratio > 0.6 and len(added) >= 4:

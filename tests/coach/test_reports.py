@@ -21,12 +21,44 @@ def test_judgement_rebuttal_and_additions_are_flagged() -> None:
     poor = reflection_fidelity(
         SPEAKER, "You should have planned better, but actually your manager is great."
     )
-    assert [s.text for s in poor.judgement] == ["should"]
+    # The blame pitfall's longer evidence wins over the bare evaluative word inside it.
+    assert [s.text for s in poor.judgement] == ["You should have"]
     assert [s.text for s in poor.rebuttal] == ["but actually"]
     assert "manager" in poor.added
     assert "angry" in poor.feelings_missed
     assert poor.score < 0.3
     assert poor.feedback
+
+
+def test_feelings_match_by_family_and_their_words_are_not_counted_as_content() -> None:
+    said = "I'm exhausted because the night shifts keep getting moved and nobody asks me first."
+    report = reflection_fidelity(
+        said, "You're worn out: your night shifts get moved and no one checks with you first."
+    )
+    assert report.feelings_captured == ("exhausted",)  # "worn out" is the same feeling
+    assert report.feelings_missed == ("nobody asks",)
+    assert 'they said "nobody asks" (hurt)' in report.feedback[0]
+    assert "exhausted" not in report.missed and "worn" not in report.added
+    assert "moved" in report.captured  # one stem for moved / move / moving
+    assert set(report.captured) >= {"night", "shifts", "first"}
+
+
+def test_minimising_advice_and_defending_count_as_rebuttal() -> None:
+    said = "I'm exhausted because the night shifts keep getting moved and nobody asks me first."
+    cases = {
+        "You're tired, but everyone has to deal with shift changes.": "everyone has to deal with",
+        "The shifts move a lot, that's just part of the job.": "that's just part of the job",
+        "Your shifts keep moving, so have you tried talking to HR?": "have you tried",
+        "Your shifts moved; as I said, that's not my department.": "as I said",
+    }
+    for reflection, evidence in cases.items():
+        report = reflection_fidelity(said, reflection)
+        assert evidence in [s.text for s in report.rebuttal], reflection
+        assert "Save your answer for your own turn; a reflection only mirrors." in report.feedback
+        for span in report.rebuttal:
+            assert reflection[span.start : span.end] == span.text
+    faithful = reflection_fidelity(said, "You're worn out because your night shifts keep moving.")
+    assert faithful.rebuttal == () and faithful.judgement == ()
 
 
 def test_an_empty_reflection_scores_zero() -> None:
