@@ -1,9 +1,11 @@
 """Redaction of personal data before anything is stored for review.
 
 Finds e-mail addresses, phone numbers, payment card numbers (Luhn-checked), IBANs (mod-97
-checked) and other account numbers, street addresses, and names (after cues such as
-"my name is", "I'm", "this is", after honorifics, and in sign-offs). Spans index the
-ORIGINAL text; the redacted text uses placeholders such as ``[EMAIL]``.
+checked) and other account numbers, street addresses, @handles, and names: after cues such
+as "my name is", "I'm", "this is", after honorifics, in sign-offs, and where the words around
+a capitalised word say it is a person ("my manager Tom", "Priya said", "thanks to Sam",
+"spoke with Ann", "Ann and I"). Spans index the ORIGINAL text; the redacted text uses
+placeholders such as ``[EMAIL]``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,45 @@ _SIGNOFF = re.compile(
     + _NAME
     + r")[ \t]*$"
 )
+_ROLES = (
+    r"manager|boss|colleague|co-?worker|teammate|team ?lead|lead|supervisor|director|mentor|"
+    r"friend|partner|husband|wife|son|daughter|mum|mom|dad|brother|sister|cousin|uncle|aunt|"
+    r"grandson|granddaughter|doctor|GP|nurse|therapist|counsell?or|carer|caregiver|landlord|"
+    r"landlady|neighbou?r|flatmate|roommate|agent|adviser|advisor|rep|engineer|client|tenant|"
+    r"coach|tutor|teacher|report|hire"
+)
+# Words around a capitalised word that say it is a person.
+_CONTEXT_NAMES = (
+    # "my manager Tom", "our new hire, Sam"
+    re.compile(
+        r"\b(?:[Mm]y|[Oo]ur|[Yy]our|[Hh]is|[Hh]er|[Tt]heir|[Tt]he) (?:new |old |former |line )?"
+        r"(?:" + _ROLES + r"),? (" + _NAME + r")"
+    ),
+    # "Priya said", "Tom told me"
+    re.compile(
+        r"(?<![\w'’])(" + _NAME + r") (?:said|says|told|asked|mentioned|e-?mailed|called|rang|"
+        r"wrote|replied|promised|thinks|thought|wants|wanted|agreed|confirmed|explained|"
+        r"messaged|texted|suggested|shouted|snapped|insisted)\b"
+    ),
+    # "thanks to Sam", "shout-out to Priya", "spoke with Ann", "asked Tom"
+    re.compile(
+        r"\b(?:[Tt]hanks|[Tt]hank you|[Kk]udos|[Ss]hout-?out|[Pp]rops|[Cc]heers|[Tt]alked|"
+        r"[Ss]poke|[Ss]poken|[Mm]et|[Cc]hatted|[Ww]orked|[Pp]aired|[Aa]sked|[Tt]old|[Cc]alled|"
+        r"[Ee]-?mailed|[Mm]essaged|[Pp]inged|[Rr]ang|[Tt]hanked|cc'?d?|CC)(?: (?:to|with))?,? "
+        r"(" + _NAME + r")"
+    ),
+    # "Ann and I"
+    re.compile(r"(?<![\w'’])(" + _NAME + r") and (?:I|me)\b"),
+)
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w.-]{1,30}(?<![.-])")
+# Every _CONTEXT_NAMES match holds one of these (lower-cased).
+_CONTEXT_WORDS = re.compile(
+    r"(?i)(?:" + _ROLES + r"|said|says|told|asked|mention|mailed|called|rang|wrote|replied|"
+    r"promised|think|thought|want|agreed|confirmed|explained|messaged|texted|suggested|"
+    r"shouted|snapped|insisted|thank|kudos|shout|props|cheers|talked|spok|met|chatted|worked|"
+    r"paired|pinged|cc| and (?:i|me)\b)"
+)
+
 # Capitalised words that follow "I'm" / "this is" without being names.
 _NOT_NAMES = frozenset(
     """A An The I So Not Very Really Just Still Also Sorry Afraid Sure Glad Happy Here There
@@ -50,7 +91,15 @@ _NOT_NAMES = frozenset(
     Now Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     About Back Only Never Always Actually Honestly Currently Afraid Stuck Lost New Your My
     Our Their His Her It This That What When Where Why How Who Please Thanks Thank English
-    Customer Support Team Manager Agent Billing Sales Service Help""".split()
+    Customer Support Team Manager Agent Billing Sales Service Help He She They We You Then
+    And But Or If Because After Before Since While Also Yes No Well Anyway Someone Somebody
+    Everyone Everybody Nobody Management Finance HR IT Legal Marketing Engineering Product
+    Operations Ops Security Leadership Mum Mom Dad Mummy Daddy Grandma Grandad God Everything
+    Nothing Something All Both Which Whoever Last Next Dear Hi Hello Hey Morning Evening
+    January February March April May June July August September October November December
+    Christmas Easter Slack Teams Zoom Jira Google Microsoft Apple Amazon Doctor Nurse I'm I’m
+    I've I’ve I'd I’d I'll I’ll It's It’s That's That’s What's What’s Here's There's Let's
+    Don't Can't Didn't Won't""".split()
 )
 
 PLACEHOLDER = {
@@ -158,6 +207,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         "\n" in text and _SIGNOFF_START.search(text) is not None
     ):
         names.append(_SIGNOFF)
+    _context_names(text, out, gated=True)
     for rx in names:
         for m in rx.finditer(text):
             start, end = m.start(1), m.end(1)
@@ -173,6 +223,28 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
             end = start + len(" ".join(keep))
             out.append((start, end, "name", 6))
     return out
+
+
+def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
+    """Names the words around them point to, and @handles. The name's own words are trimmed
+    of capitalised words that are not names, at either end ("Then Tom said" gives "Tom")."""
+    if not gated or "@" in text:
+        for m in _HANDLE.finditer(text):
+            out.append((m.start(), m.end(), "name", 6))
+    if gated and (_SPACE_CAPITAL.search(text) is None and not text[:1].isupper()):
+        return
+    if gated and _CONTEXT_WORDS.search(text) is None:
+        return
+    for rx in _CONTEXT_NAMES:
+        for m in rx.finditer(text):
+            start = m.start(1)
+            words = m.group(1).split(" ")
+            while words and words[0] in _NOT_NAMES:
+                start += len(words.pop(0)) + 1
+            while words and words[-1] in _NOT_NAMES:
+                words.pop()
+            if words and all(w not in _NOT_NAMES for w in words):
+                out.append((start, start + len(" ".join(words)), "name", 6))
 
 
 def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
