@@ -89,7 +89,19 @@ def test_specific_kudos_has_action_effect_outcome() -> None:
 def test_kudos_without_outcome_is_nudged_toward_it() -> None:
     report = specificity("Thanks Priya, you stayed late to fix the build and I felt so relieved.")
     assert report.action and report.effect and not report.outcome
+    # The action ends where the effect on someone else begins.
+    assert [s.text for s in report.action] == ["you stayed late to fix the build"]
     assert "client" in report.nudge
+
+
+def test_people_managing_on_their_own_and_counted_savings_are_found() -> None:
+    report = specificity(
+        "When you rewrote the onboarding doc on Tuesday, the two new hires set up their "
+        "laptops without help, which saved the team about four hours."
+    )
+    assert "without help" in [s.text for s in report.effect]
+    assert [s.text for s in report.outcome] == ["four hours"]
+    assert report.nudge is None
 
 
 def test_blame_vs_learning() -> None:
@@ -100,6 +112,20 @@ def test_blame_vs_learning() -> None:
     learning = blame_language("What made the migration easy to skip, and what can we learn?")
     assert learning.blame == () and learning.score == 1.0
     assert [s.text for s in learning.learning] == ["What made", "what can we learn"]
+
+
+def test_a_habit_pinned_on_a_person_is_blame_and_a_system_habit_is_not() -> None:
+    cases = {
+        "You always forget to update the ticket.": ["You always forget"],
+        "Sam keeps breaking the build.": ["Sam keeps breaking"],
+        "She forgets to tag the release.": ["She forgets to"],
+    }
+    for text, evidence in cases.items():
+        report = blame_language(text)
+        assert [s.text for s in report.blame] == evidence, text
+        assert report.score == 0.0
+    assert blame_language("The deploy script keeps skipping the migration.").blame == ()
+    assert blame_language("We always forget that step; what would help?").blame == ()
 
 
 def test_we_should_have_is_not_blaming_a_person() -> None:
