@@ -327,8 +327,18 @@ def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float,
         f"feelings or meaning (presence {presence:.2f})."
     )
     if ending:
-        mood = "positive" if outcome > 0.55 else "negative" if outcome < 0.45 else "neutral"
-        reasons.append(f"The customer's last words read {mood} (outcome {outcome:.2f}).")
+
+        def mood(x: float) -> str:  # on the 0..1 outcome scale
+            return "positive" if x > 0.55 else "negative" if x < 0.45 else "neutral"
+
+        last = mood((1.0 + ending[-1]) / 2)
+        if len(ending) == 1:
+            reasons.append(f"The customer's last turn read {last} (outcome {outcome:.2f}).")
+        else:
+            reasons.append(
+                f"The customer's last {len(ending)} turns read {mood(outcome)} on average "
+                f"(outcome {outcome:.2f}); their final turn read {last}."
+            )
     if m.turns_to_first_acknowledgement is None:
         score -= 0.1
         reasons.append("The customer's feelings or situation were never acknowledged.")

@@ -106,8 +106,11 @@ def test_score_reads_how_the_other_person_ends() -> None:
     relieved = analyze_conversation(_support(lines, "Thank you so much, what a relief."))
     furious = analyze_conversation(_support(lines, "This is outrageous, I'm furious."))
     assert relieved.empathy_score > furious.empathy_score
-    assert any("last words read positive" in r for r in relieved.reasons)
-    assert any("last words read negative" in r for r in furious.reasons)
+    assert any("final turn read positive" in r for r in relieved.reasons)
+    assert any("final turn read negative" in r for r in furious.reasons)
+    # An upset start and a relieved end: the reason says both, not one for the other.
+    (reason,) = [r for r in relieved.reasons if "final turn" in r]
+    assert reason.startswith("The customer's last 2 turns read ")
 
 
 @pytest.mark.parametrize(("agent", "customer"), [("supporter", "seeker"), ("sys", "usr")])

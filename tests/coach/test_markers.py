@@ -137,6 +137,31 @@ def test_reassurance_with_a_step_for_them_is_not_a_pitfall() -> None:
     assert not result.has("reassurance_without_action")
 
 
+@pytest.mark.parametrize(
+    ("reply", "evidence"),
+    [
+        # A step already taken in the reply is the behavioural part done, not promised.
+        ("I've just refunded the duplicate charge.", ["I've just refunded"]),
+        ("We have now passed this on to the courier.", ["We have now passed this on"]),
+        # A worded timeframe is as concrete as a weekday.
+        ("It will be back in your account within 2 working days.", ["within 2 working days"]),
+    ],
+)
+def test_steps_taken_and_timeframes_are_next_steps(reply: str, evidence: list[str]) -> None:
+    result = analyze(reply)
+    assert [s.text for f in result.moves if f.label == "next_steps" for s in f.spans] == evidence
+    assert not result.has("reassurance_without_action")
+
+
+def test_sorry_then_the_impact_in_its_own_clause_is_a_concrete_apology() -> None:
+    reply = "I am sorry, that is really stressful with rent due."
+    spans = [s.text for f in analyze(reply).moves if f.label == "concrete_apology" for s in f.spans]
+    assert spans == ["I am sorry, that is really stressful with rent due"]
+    # Sympathy that names nothing stays sympathy.
+    assert not analyze("I'm sorry, that sounds really hard.").has("concrete_apology")
+    assert not analyze("I have a question.").has("next_steps")
+
+
 def test_naming_the_control_to_use_is_a_next_step() -> None:
     reply = "Click the Download invoice button at the top right."
     found = analyze(reply).moves
