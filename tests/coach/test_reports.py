@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from heard.coach import blame_language, detect_disclosure, reflection_fidelity, specificity
 
 SPEAKER = "I'm exhausted and angry. The move took every weekend and nobody at work noticed."
@@ -143,6 +145,20 @@ def test_disclosures_by_kind() -> None:
     assert [s.text for s in found["money"].spans] == ["lost my job"]
     for d in found.values():
         assert d.suggestion and "Heard gives no" in d.referral
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("I was charged twice and my rent is due on Friday.", ["my rent is due"]),
+        ("I needed that money for rent.", ["needed that money for rent"]),
+        ("I'm overdrawn until payday.", ["overdrawn", "until payday"]),
+    ],
+)
+def test_money_pressure_said_in_passing_is_a_disclosure(text: str, evidence: list[str]) -> None:
+    (found,) = detect_disclosure(text)
+    assert found.kind == "money"
+    assert [s.text for s in found.spans] == evidence
 
 
 def test_no_disclosure_in_ordinary_text() -> None:
