@@ -67,7 +67,10 @@ def test_names_and_phones(text: str, expected: str) -> None:
         ("My manager Tom said it was fine.", "My manager [NAME] said it was fine."),
         ("Then Priya said no.", "Then [NAME] said no."),
         ("Shout-out to Priya Raman for the notes!", "Shout-out to [NAME] for the notes!"),
-        ("I spoke with Ann, then Ann and I agreed.", "I spoke with [NAME], then [NAME] and I agreed."),
+        (
+            "I spoke with Ann, then Ann and I agreed.",
+            "I spoke with [NAME], then [NAME] and I agreed.",
+        ),
         ("Ping @sam.k about it.", "Ping [NAME] about it."),
         # Capitalised words that are not people stay.
         ("Yesterday Support said it was fixed.", "Yesterday Support said it was fixed."),

@@ -28,7 +28,12 @@ from heard.coach.state import read_state, tone
         ("My rent is due tomorrow and I'm already overdrawn.", "anxiety", "upset", "emotional"),
         # The feelings of teams as much as of customers.
         ("I'm completely burnt out after covering two rotas.", "exhaustion", "upset", "emotional"),
-        ("I felt so left out when they announced it at the all-hands.", "hurt", "upset", "emotional"),
+        (
+            "I felt so left out when they announced it at the all-hands.",
+            "hurt",
+            "upset",
+            "emotional",
+        ),
         ("I'm mortified, I sent the client the wrong invoice.", "shame", "upset", "emotional"),
         ("We shipped it and I'm so proud of the team!", "joy", "upset", "emotional"),
         # A praise word under a negation is a let-down.
