@@ -153,6 +153,85 @@ def test_steps_taken_and_timeframes_are_next_steps(reply: str, evidence: list[st
     assert not result.has("reassurance_without_action")
 
 
+TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unheard."
+
+
+@pytest.mark.parametrize(
+    ("reply", "context", "kind", "label", "evidence"),
+    [
+        # The feelings of teams are labelled like the feelings of customers.
+        (
+            "It sounds like you feel unheard when that happens.",
+            TEAM_CONTEXT,
+            "move",
+            "emotion_labelling",
+            ["It sounds like you feel unheard"],
+        ),
+        ("Take the time you need.", None, "move", "offering_space", ["Take the time"]),
+        (
+            "Let me know if I can cover your on-call this week.",
+            None,
+            "move",
+            "offering_support",
+            ["Let me know if I can cover"],
+        ),
+        ("That's a lot on your plate.", None, "move", "validation", ["a lot on your plate"]),
+        ("Three launches is a lot to carry.", None, "move", "validation", ["is a lot to carry"]),
+        (
+            "Per our policy, refunds take 10 days.",
+            CONTEXT,
+            "pitfall",
+            "defensiveness",
+            ["Per our policy"],
+        ),
+        # The stock opener before a "no" is scripted ...
+        (
+            "I understand your frustration. However, the order cannot be changed.",
+            CONTEXT,
+            "pitfall",
+            "scripted_line",
+            ["I understand your frustration"],
+        ),
+        # ... explaining their experience away is minimising ...
+        (
+            "I'm sure nobody is ignoring you on purpose.",
+            TEAM_CONTEXT,
+            "pitfall",
+            "minimising",
+            ["I'm sure nobody is"],
+        ),
+        (
+            "Don't take it personally, they're busy.",
+            TEAM_CONTEXT,
+            "pitfall",
+            "minimising",
+            ["Don't take it personally"],
+        ),
+        # ... and a fix for a feeling is premature.
+        (
+            "You just need to speak up more.",
+            TEAM_CONTEXT,
+            "pitfall",
+            "premature_solution",
+            ["You just need to"],
+        ),
+    ],
+)
+def test_team_moves_and_pitfalls(reply, context, kind, label, evidence) -> None:
+    result = analyze(reply, context=context)
+    findings = result.moves if kind == "move" else result.pitfalls
+    assert {f.label: [s.text for s in f.spans] for f in findings}[label] == evidence
+
+
+def test_understanding_their_frustration_then_acting_is_not_scripted() -> None:
+    result = analyze(
+        "I understand your frustration with the delay, so I've refunded the shipping.",
+        context=CONTEXT,
+    )
+    assert not result.has("scripted_line")
+    assert result.has("next_steps")
+
+
 def test_sorry_then_the_impact_in_its_own_clause_is_a_concrete_apology() -> None:
     reply = "I am sorry, that is really stressful with rent due."
     spans = [s.text for f in analyze(reply).moves if f.label == "concrete_apology" for s in f.spans]

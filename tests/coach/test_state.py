@@ -36,6 +36,10 @@ from heard.coach.state import read_state, tone
         ),
         ("I'm mortified, I sent the client the wrong invoice.", "shame", "upset", "emotional"),
         ("We shipped it and I'm so proud of the team!", "joy", "upset", "emotional"),
+        # Said as events, not feelings: left out, good news, an emergency.
+        ("I keep getting talked over in stand-up.", "hurt", "upset", "emotional"),
+        ("I got the promotion!", "joy", "upset", "emotional"),
+        ("I had a family emergency and missed the shift.", "anxiety", "upset", "emotional"),
         # A praise word under a negation is a let-down.
         ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
     ],
