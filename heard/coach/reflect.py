@@ -50,6 +50,40 @@ _SWAP = {
 # Verbs that agree with the new subject: "I am" -> "you are", "I was" -> "you were".
 _AGREE = {"am": "are", "was": "were", "wasn't": "weren't"}
 _CONJUNCTIONS = frozenset({"and", "but", "then", "so", "because", "that", "when", "if"})
+# Shouted words are said back in an even voice ("TWICE" -> "twice"); shorter capitals are
+# kept as acronyms (VAT, UPS, PIN) unless they are everyday words people shout.
+_SHOUTED = frozenset(
+    {
+        "no",
+        "not",
+        "now",
+        "yet",
+        "all",
+        "any",
+        "one",
+        "two",
+        "ten",
+        "ever",
+        "just",
+        "this",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "lost",
+        "paid",
+        "why",
+        "how",
+        "what",
+        "over",
+        "more",
+        "again",
+        "still",
+        "never",
+        "every",
+        "only",
+    }
+)
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
 # A clause that says what happened to them, in their voice: it starts with them.
 _OWN_CLAUSE = re.compile(r"^(?:i|we|my|our)\b|^(?:i'm|i've|im|we've|we're)\b", re.IGNORECASE)
@@ -104,6 +138,8 @@ def perspective(text: str) -> str:
 
     >>> perspective("I'm worried my order won't arrive, you said Friday")
     "you're worried your order won't arrive, we said Friday"
+    >>> perspective("You charged me TWICE for the VAT")
+    'we charged you twice for the VAT'
     """
     out: list[str] = []
     previous = ""
@@ -114,6 +150,8 @@ def perspective(text: str) -> str:
             clause_start = clause_start or any(ch in ",.;:!?\n" for ch in token)
             continue
         low = token.lower().replace("’", "'")
+        if len(token) > 1 and token.isupper() and (len(token) >= 5 or low in _SHOUTED):
+            token = low
         if low == "you":
             # Their "you" is the listener: "we" as a subject, "us" otherwise.
             word = "we" if clause_start or previous in _CONJUNCTIONS else "us"

@@ -207,6 +207,13 @@ TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unh
             "minimising",
             ["Don't take it personally"],
         ),
+        (
+            "Calm down, these things happen.",
+            CONTEXT,
+            "pitfall",
+            "minimising",
+            ["these things happen"],
+        ),
         # ... and a fix for a feeling is premature.
         (
             "You just need to speak up more.",

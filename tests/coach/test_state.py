@@ -40,6 +40,9 @@ from heard.coach.state import read_state, tone
         ("I keep getting talked over in stand-up.", "hurt", "upset", "emotional"),
         ("I got the promotion!", "joy", "upset", "emotional"),
         ("I had a family emergency and missed the shift.", "anxiety", "upset", "emotional"),
+        # Not being able to pay the rent is a worry, not a payment form that fails.
+        ("Now I cannot pay my rent.", "anxiety", "upset", "emotional"),
+        ("I can't pay with my card.", "frustration", "stuck", "behavioural"),
         # A praise word under a negation is a let-down.
         ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
     ],
