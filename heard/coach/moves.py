@@ -84,10 +84,12 @@ def detect_moves(
         if spans:
             conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))
             found.append(Finding("move", label, tuple(spans), conf, m.explanation))
-    labels = {f.label for f in found}
-    if "acknowledging_impact" in labels and "concrete_apology" not in labels:
+    impact = next((f for f in found if f.label == "acknowledging_impact"), None)
+    if impact is not None and not any(f.label == "concrete_apology" for f in found):
         bare = _BARE_APOLOGY.search(scanned)
-        if bare:
+        # A sorry that is itself the acknowledgement ("I'm so sorry about your dad") is
+        # sympathy, not an apology.
+        if bare and not any(s.start <= bare.start() < s.end for s in impact.spans):
             m = marker("concrete_apology")
             span = Span(bare.start(), bare.end(), original[bare.start() : bare.end()])
             found.append(

@@ -214,6 +214,34 @@ TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unh
             "minimising",
             ["these things happen"],
         ),
+        (
+            "I totally get it, I had the same thing last year and it was way worse for me.",
+            TEAM_CONTEXT,
+            "pitfall",
+            "one_upping",
+            ["it was way worse for me"],
+        ),
+        (
+            "Sorry about that! We are experiencing high volumes.",
+            CONTEXT,
+            "pitfall",
+            "scripted_line",
+            ["We are experiencing high volumes"],
+        ),
+        (
+            "You'll be fine, you've got this!",
+            "I'm so nervous about presenting to the board tomorrow.",
+            "pitfall",
+            "reassurance_without_action",
+            ["You'll be fine", "you've got this"],
+        ),
+        (
+            "I'll cover your tickets today and I've swapped your Friday shift.",
+            TEAM_CONTEXT,
+            "move",
+            "next_steps",
+            ["I'll cover", "I've swapped"],
+        ),
         # ... and a fix for a feeling is premature.
         (
             "You just need to speak up more.",
@@ -288,6 +316,14 @@ def test_a_bare_sorry_is_concrete_when_the_impact_is_named() -> None:
     assert labels["validation"] == ["that's not okay"]
     assert labels["concrete_apology"] == ["I'm sorry"]
     assert not analyze("I'm sorry.").has("concrete_apology")
+
+
+def test_sympathy_is_not_an_apology() -> None:
+    result = analyze("I'm really sorry about your dad. Take whatever time you need.")
+    assert [s.text for f in result.moves if f.label == "acknowledging_impact" for s in f.spans] == [
+        "I'm really sorry about your dad"
+    ]
+    assert not result.has("concrete_apology")
 
 
 def test_a_situation_named_as_hard_is_labelled() -> None:

@@ -43,6 +43,8 @@ from heard.coach.state import read_state, tone
         # Not being able to pay the rent is a worry, not a payment form that fails.
         ("Now I cannot pay my rent.", "anxiety", "upset", "emotional"),
         ("I can't pay with my card.", "frustration", "stuck", "behavioural"),
+        ("My dad is in hospital and I'm struggling to focus.", "anxiety", "upset", "emotional"),
+        ("The new rota means I never see my kids.", "sadness", "upset", "emotional"),
         # A praise word under a negation is a let-down.
         ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
     ],
