@@ -38,11 +38,11 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from heard.batch.records import BadRecord, Limits, RawRecord, Record, normalise_role
+from heard.coach.conversation import parse_time
 
 LAYOUTS = ("auto", "conversations", "utterances")
 SPILL_BUCKET_BYTES = 16 * 1024 * 1024  # a bucket is grouped in memory: ~5x this in objects
@@ -95,35 +95,6 @@ class InputError(ValueError):
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def parse_time(value: Any) -> float | None:
-    """Seconds from a number, an ISO-8601 timestamp or [H:]MM:SS; raises ValueError if bad."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a time")
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise ValueError("time is not finite")
-        return float(value)
-    text = str(value).strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    if ":" in text and "-" not in text and "T" not in text:
-        parts = text.split(":")
-        if 2 <= len(parts) <= 3:
-            seconds = 0.0
-            for part in parts:
-                seconds = seconds * 60 + float(part)
-            return seconds
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        # The value is not echoed: a mis-mapped column could hold conversation text.
-        raise ValueError("unreadable timestamp") from None
 
 
 def _clean_id(value: Any, limits: Limits) -> str | None:

@@ -6,10 +6,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from .analysis import MAX_CHARS, analyze_with_state, model_predictions, with_predictions
-from .disclosure import has_disclosure
+from .disclosure import detect_disclosure, has_disclosure
 from .engine import Scanner, lower_same_length
 from .epitome import questions
 from .lexicon import FLAGS, fold
@@ -103,18 +104,53 @@ def to_turn(item: Turn | Mapping[str, Any]) -> Turn:
     role = normalise_role(item.get("role") or item.get("speaker_role") or "")
     text = item.get("text", item.get("content", ""))
     t = item.get("t", item.get("time", item.get("timestamp")))
+    if isinstance(t, float) and math.isnan(t):
+        t = None  # a missing time, as records from a data frame carry it
     speaker = item.get("speaker") or role
-    return Turn(str(speaker), role, "" if text is None else str(text), _seconds(t))
+    return Turn(str(speaker), role, "" if text is None else str(text), parse_time(t))
 
 
-def _seconds(t: Any) -> float | None:
-    if t is None or t == "":
+_CLOCK_PART = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_time(value: Any) -> float | None:
+    """Seconds from a number, an ISO-8601 timestamp or [H:]MM:SS; raises ValueError if bad.
+
+    >>> parse_time("01:30"), parse_time("2026-01-05T10:00:40Z") - parse_time("2026-01-05T10:00:00Z")
+    (90.0, 40.0)
+    """
+    if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a time")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("time is not finite")
+        return float(value)
+    text = str(value).strip()
     try:
-        value = float(t)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError("time is not finite")
+        return number
+    # The value is never echoed in the message: a mis-mapped column could hold conversation text.
+    if ":" in text and "-" not in text and "T" not in text:
+        parts = text.split(":")
+        if 2 <= len(parts) <= 3 and all(_CLOCK_PART.fullmatch(p) for p in parts):
+            seconds = 0.0
+            for part in parts:
+                seconds = seconds * 60 + float(part)
+            return seconds
+        raise ValueError("unreadable timestamp")
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("unreadable timestamp") from None
+    # A timestamp without a zone is read as UTC, so the result does not depend on the machine.
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _fold(text: str) -> str:
@@ -149,7 +185,12 @@ def analyze_conversation(
     >>> ca.metrics.turns_to_first_acknowledgement
     1
     """
-    items = [to_turn(t) for t in turns]
+    items = []
+    for n, t in enumerate(turns, 1):
+        try:
+            items.append(to_turn(t))
+        except ValueError as e:
+            raise ValueError(f"turn {n}: {e}") from None
     analysed: list[TurnAnalysis] = []
     tones: dict[int, float] = {}  # customer turn index -> tone, read with the state
     last_state = None  # the state read from the latest customer turn: the agent's context
@@ -166,8 +207,9 @@ def analyze_conversation(
             analysed.append(TurnAnalysis(i, turn, None, state))
     if model is not None:
         analysed = _apply_model(analysed, model)
-    metrics = _metrics(analysed, tones)
+    metrics, disclosed = _metrics(analysed, tones)
     score, reasons = _score(analysed, metrics)
+    reasons.extend(_disclosure_reasons(analysed, disclosed))
     return ConversationAnalysis(tuple(analysed), metrics, score, tuple(reasons))
 
 
@@ -189,7 +231,10 @@ def _apply_model(analysed: list[TurnAnalysis], model: Any) -> list[TurnAnalysis]
     return [by_index.get(ta.index, ta) for ta in analysed]
 
 
-def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> ConversationMetrics:
+def _metrics(
+    analysed: list[TurnAnalysis], tones: dict[int, float]
+) -> tuple[ConversationMetrics, list[int]]:
+    """The micro-metrics, and the places of the customer turns that disclose something."""
     # One walk over the turns: words per speaker, questions, escalations and transfers, the
     # customer's tone; each turn folded and lower-cased once (kept for disclosures).
     words: dict[str, int] = {}
@@ -253,16 +298,14 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
             seconds_to_ack = round(max(0.0, ack.turn.t - origin.turn.t), 3)
 
     pauses: list[float] = []
-    for i in range(len(analysed) - 1):
-        turn = analysed[i].turn
-        nxt = analysed[i + 1].turn.t
-        # The times first: a disclosure without both of them has no pause to measure.
-        if (
-            turn.role == "customer"
-            and turn.t is not None
-            and nxt is not None
-            and has_disclosure(folded_turns[i], lows[i])
-        ):
+    disclosed: list[int] = []
+    for i, ta in enumerate(analysed):
+        turn = ta.turn
+        if turn.role != "customer" or not has_disclosure(folded_turns[i], lows[i]):
+            continue
+        disclosed.append(i)
+        nxt = analysed[i + 1].turn.t if i + 1 < len(analysed) else None
+        if turn.t is not None and nxt is not None:
             pauses.append(round(max(0.0, nxt - turn.t), 3))
 
     return ConversationMetrics(
@@ -278,7 +321,30 @@ def _metrics(analysed: list[TurnAnalysis], tones: dict[int, float]) -> Conversat
         tone_trajectory=tuple(trajectory),
         escalations=escalations,
         transfers=transfers,
-    )
+    ), disclosed
+
+
+_DISCLOSED = {"health": "a health matter", "money": "money trouble", "safety": "a safety concern"}
+
+
+def _disclosure_reasons(analysed: list[TurnAnalysis], disclosed: list[int]) -> list[str]:
+    """What followed each disclosure: the pause (when timed) and whether the next reply
+    acknowledged it before moving on."""
+    reasons = []
+    for i in disclosed:
+        reply = next((ta for ta in analysed[i + 1 :] if ta.analysis is not None), None)
+        if reply is None:
+            continue
+        t0, t1 = analysed[i].turn.t, reply.turn.t
+        pause = f" after {max(0.0, t1 - t0):.0f} s" if t0 is not None and t1 is not None else ""
+        heard = any(f.label in ACKNOWLEDGING for f in reply.analysis.moves)
+        kinds = [_DISCLOSED[d.kind] for d in detect_disclosure(analysed[i].turn.text[:MAX_CHARS])]
+        reasons.append(
+            f"Turn {i + 1} disclosed {' and '.join(kinds) or 'something personal'}; "
+            f"the next reply (turn {reply.index + 1})"
+            f"{pause} {'acknowledged it' if heard else 'did not acknowledge it'}."
+        )
+    return reasons
 
 
 def _equity(shares: list[float]) -> float:

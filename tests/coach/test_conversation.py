@@ -274,3 +274,44 @@ def test_escalation_and_transfer_checks_skip_only_turns_that_cannot_match() -> N
         assert required
         # A text holding a required string holds one of the needs.
         assert all(any(need in string for need in needs) for string in required)
+
+
+def test_times_may_be_iso_timestamps_or_clock_times() -> None:
+    iso = [
+        dict(turn, t=f"2026-01-05T10:{turn['t'] // 60:02d}:{turn['t'] % 60:02d}Z")
+        for turn in TRANSCRIPT
+    ]
+    clock = [dict(turn, t=f"{turn['t'] // 60}:{turn['t'] % 60:02d}") for turn in TRANSCRIPT]
+    expected = analyze_conversation(TRANSCRIPT).metrics
+    for turns in (iso, clock):
+        m = analyze_conversation(turns).metrics
+        assert m.seconds_to_first_acknowledgement == expected.seconds_to_first_acknowledgement
+        assert m.pauses_after_disclosure == expected.pauses_after_disclosure == (11.0,)
+    # Without a zone a timestamp is UTC, so a naive and a zoned one can be compared.
+    mixed = [
+        dict(TRANSCRIPT[0], t="2026-01-05T10:00:00"),
+        dict(TRANSCRIPT[3], t="2026-01-05T11:00:31+01:00"),
+    ]
+    assert analyze_conversation(mixed).metrics.seconds_to_first_acknowledgement == 31.0
+
+
+@pytest.mark.parametrize("bad", ["soon", "1:xx", "inf", "10:00:00:00", True])
+def test_an_unreadable_time_names_its_turn_and_not_its_value(bad) -> None:
+    turns = [TRANSCRIPT[0], dict(TRANSCRIPT[1], t=bad)]
+    with pytest.raises(
+        ValueError, match=r"^turn 2: (unreadable timestamp|time is not finite|a boolean)"
+    ) as caught:
+        analyze_conversation(turns)
+    assert str(bad) not in str(caught.value).removeprefix("turn 2: ")
+
+
+def test_what_followed_each_disclosure_is_a_reason() -> None:
+    reasons = analyze_conversation(TRANSCRIPT).reasons
+    assert (
+        "Turn 3 disclosed money trouble; the next reply (turn 4) after 11 s acknowledged it."
+        in reasons
+    )
+    brushed = [TRANSCRIPT[2], {"speaker": "Ana", "role": "agent", "text": "Ok. Order number?"}]
+    assert analyze_conversation(brushed).reasons[-1] == (
+        "Turn 1 disclosed money trouble; the next reply (turn 2) did not acknowledge it."
+    )
