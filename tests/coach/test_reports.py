@@ -106,6 +106,68 @@ def test_people_managing_on_their_own_and_counted_savings_are_found() -> None:
     assert report.nudge is None
 
 
+@pytest.mark.parametrize(
+    ("text", "action", "outcome"),
+    [
+        (
+            "Thanks Priya for rewriting the onboarding checklist: new starters got set up on "
+            "day one without help, and we cut setup tickets by 40%.",
+            ["Thanks Priya for rewriting the onboarding checklist"],
+            ["cut setup tickets by 40%"],
+        ),
+        (
+            "Shout-out to @sam.k for running the retro so calmly.",
+            ["Shout-out to @sam.k for running the retro so calmly"],
+            [],
+        ),
+        # A percentage is an outcome wherever it stands in the sentence.
+        ("Ana's fix dropped failed payments 30%.", [], ["30%"]),
+    ],
+)
+def test_thanks_for_a_deed_and_moved_measures(text, action, outcome) -> None:
+    report = specificity(text)
+    assert [s.text for s in report.action] == action
+    assert [s.text for s in report.outcome] == outcome
+
+
+def test_thanks_for_nothing_in_particular_is_not_an_action() -> None:
+    for text in ("Thanks for everything!", "Thank you for being awesome.", "Thanks for the help."):
+        assert specificity(text).action == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("The deploy failed because Sam didn't run the tests.", ["Sam didn't run"]),
+        ("It slipped because of Sam.", ["because of Sam"]),
+        ("That was Sam's mistake.", ["Sam's mistake"]),
+    ],
+)
+def test_a_person_named_as_the_cause_is_blame(text: str, evidence: list[str]) -> None:
+    assert [s.text for s in blame_language(text).blame] == evidence
+
+
+def test_a_system_named_as_the_cause_is_not_blame() -> None:
+    for text in (
+        "The tests didn't run because the pipeline skipped them.",
+        "It slipped because of Sam team changes upstream.",
+    ):
+        assert blame_language(text).blame == (), text
+
+
+def test_feelings_said_as_events_are_captured_by_a_reflection_of_them() -> None:
+    report = reflection_fidelity(
+        "I've been covering two rotas since March and honestly I'm exhausted and a bit "
+        "resentful that nobody asked.",
+        "So you've been carrying two rotas since spring and you're worn out, and it stings "
+        "that no one checked in.",
+    )
+    assert report.feelings_missed == ()
+    assert report.feeling_recall == 1.0
+    # Fillers are not content a reflection has to bring back.
+    assert "honestly" not in report.missed and "since" not in report.captured
+
+
 def test_blame_vs_learning() -> None:
     blamey = blame_language("Bob forgot to run the migration. Human error, again.")
     assert [s.text for s in blamey.blame] == ["Bob forgot to", "Human error"]
