@@ -128,6 +128,7 @@ _COSTS = (
         ),
     ),
 )
+_ASKED_AFTER_COMMA = re.compile(r",\s*(?:why|what|how|when|where|who|which)\b", re.I)
 _QUESTION_START = re.compile(
     r"^(?:why|what|how|when|where|who|which|can|could|will|would|is|are|do|does)\b", re.I
 )
@@ -182,7 +183,11 @@ def their_words(context: str) -> dict[str, str]:
     """
     slots: dict[str, str] = {}
     context = _YOU_ALL.sub("you", context)
-    short = [c for c in _clauses(context) if len(c.split()) <= MAX_WORDS]
+    short = [
+        c
+        for c in _clauses(context)
+        if len(c.split()) <= MAX_WORDS and not _ASKED_AFTER_COMMA.search(c)
+    ]
     told = [c for c in short if _ABOUT_THEM_OR_US.match(c) and _PAST.match(c)]
     if told:
         slots["what happened"] = perspective(told[0])
@@ -197,13 +202,10 @@ def their_words(context: str) -> dict[str, str]:
     if stake:
         slots["what's at stake"] = "your " + stake.group(1).lower()
     first = re.split(r"(?<=[.!?])\s+|\n", context.strip(), maxsplit=1)[0].strip()
+    # A question is asked back, not said back ("you're confused, what does this mean?").
+    asked = "?" in first or _ASKED_AFTER_COMMA.search(first) is not None
     first = _LEAD_IN.sub("", first).strip(" ,-").rstrip(".!?")
-    if (
-        first
-        and "?" not in first
-        and _OWN_CLAUSE.match(first)
-        and len(first.split()) <= MAX_WORDS + 4
-    ):
+    if first and not asked and _OWN_CLAUSE.match(first) and len(first.split()) <= MAX_WORDS + 4:
         slots["their view in your words"] = perspective(first)
     return slots
 

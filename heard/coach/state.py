@@ -24,6 +24,13 @@ from .types import OtherState, Span
 
 LEAD = {"upset": "emotional", "confused": "cognitive", "stuck": "behavioural"}
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
+# A feeling they say of themselves ("I'm completely burnt out") outweighs one read from the
+# situation ("covered nights for three weeks"): matched on the lower-cased text just before.
+_SELF_STATEMENT = re.compile(
+    r"(?:\bi(?:'m| am| feel| felt| have been|'ve been)|\bfeeling|\bmade me"
+    r"|\bmakes me|\bleft me)(?: \w+){0,2} $"
+)
+SELF_WEIGHT = 0.5
 _THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 _STUCK_PATTERN = (
     r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
@@ -211,8 +218,9 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     emotion = "neutral"
     if hits:
         counts: dict[str, float] = {}
-        for e, _, _ in hits:
-            counts[e] = counts.get(e, 0.0) + 1.0
+        for e, start, _ in hits:
+            own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
+            counts[e] = counts.get(e, 0.0) + 1.0 + SELF_WEIGHT * own
         if any(valence[e] < 0 for e in counts):
             # Thanks inside a complaint ("thanks for nothing") should not win.
             counts = {e: c for e, c in counts.items() if valence[e] < 0}

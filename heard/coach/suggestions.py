@@ -16,6 +16,9 @@ PRIORITY = {
     "stuck": ("acknowledging_impact", "next_steps", "offering_support", "emotion_labelling"),
     None: ("emotion_labelling", "exploring_question", "next_steps"),
 }
+# Good news or thanks asks for sharing the feeling and curiosity, not repair.
+POSITIVE = frozenset({"joy", "gratitude", "relief"})
+PRIORITY_POSITIVE = ("emotion_labelling", "exploring_question", "acknowledging_impact")
 # A pitfall is best repaired by the move it crowds out.
 REPAIR = {
     "scripted_line": ("emotion_labelling", "the stock phrase can sound performed"),
@@ -80,12 +83,18 @@ def _bank() -> tuple[dict, ...]:
 
 @cache
 def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str, ...], ...]:
-    """The phrases that fit a move, best fit first: exact emotion and need beat wildcards."""
+    """The phrases that fit a move, best fit first: exact emotion and need beat wildcards.
+
+    A phrase written for any emotion presumes some trouble, so good news and thanks only
+    get the phrases written for them; ``not_emotions`` keeps a wildcard phrase away from
+    feelings it would jar with (a "technical problem" line after a bereavement).
+    """
     scored: dict[int, list[str]] = {}
     for p in _bank():
-        if p["move"] != move:
+        if p["move"] != move or emotion in p.get("not_emotions", ()):
             continue
-        em = 2 if emotion in p["emotions"] else 1 if "*" in p["emotions"] else -1
+        wildcard = "*" in p["emotions"] and emotion not in POSITIVE
+        em = 2 if emotion in p["emotions"] else 1 if wildcard else -1
         nd = 2 if need in p["needs"] else 1 if "*" in p["needs"] else -1
         if em < 0 or nd < 0:
             continue
@@ -149,7 +158,7 @@ def suggest(
     for f in pitfalls:
         move, why = REPAIR[f.label]
         wanted.append((move, f"Instead of {f.label.replace('_', ' ')}: {why}."))
-    for move in PRIORITY[need]:
+    for move in PRIORITY_POSITIVE if emotion in POSITIVE else PRIORITY[need]:
         reason = REASON[move]
         if state is not None:
             feeling = SEEM.get(state.emotion, state.emotion)

@@ -45,6 +45,13 @@ from heard.coach.state import read_state, tone
         ("I can't pay with my card.", "frustration", "stuck", "behavioural"),
         ("My dad is in hospital and I'm struggling to focus.", "anxiety", "upset", "emotional"),
         ("The new rota means I never see my kids.", "sadness", "upset", "emotional"),
+        # What they say they feel outweighs what the situation suggests.
+        (
+            "I'm completely burnt out, I've covered nights for three weeks.",
+            "exhaustion",
+            "upset",
+            "emotional",
+        ),
         # A praise word under a negation is a let-down.
         ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
     ],

@@ -54,3 +54,39 @@ def test_pick_phrase_is_deterministic_and_specific() -> None:
     assert a == pick_phrase("offering_space", "sadness", "upset", seed="x")
     assert a == "We can go at whatever pace feels right for you."
     assert pick_phrase("no_such_move", None, None) == ""
+
+
+def test_good_news_gets_lines_written_for_it_not_repair_lines() -> None:
+    result = analyze(REPLY, context="I got the promotion!!")
+    moves = [s.move for s in result.suggestions]
+    assert moves == ["emotion_labelling", "exploring_question", "acknowledging_impact"]
+    lines = " ".join(
+        [s.text for s in result.suggestions]
+        + [a for s in result.suggestions for a in s.alternatives]
+    )
+    for trouble in ("disrupted", "problem", "sorry", "makes sense", "fed up"):
+        assert trouble not in lines
+
+
+def test_thanks_gets_a_glad_line_and_a_question_about_what_is_left() -> None:
+    texts = _texts("Thank you so much, that really helped.")
+    assert texts["emotion_labelling"].startswith(("It sounds like a weight", "I'm really glad"))
+    assert "?" in texts["exploring_question"]
+
+
+def test_a_bereavement_gets_no_technical_problem_line() -> None:
+    result = analyze(REPLY, context="My mum died last week and I need to close her account.")
+    impact = next(s for s in result.suggestions if s.move == "acknowledging_impact")
+    for line in (impact.text, *impact.alternatives):
+        assert "technical problem" not in line and "the occasion" not in line
+    assert "grieving" in impact.text
+
+
+def test_a_question_is_not_said_back_as_their_view() -> None:
+    texts = _texts("I'm so confused, what does this charge on my statement mean?")
+    assert "what does this charge" not in texts["interpretation"]
+
+
+def test_a_feeling_they_name_outweighs_one_read_from_the_situation() -> None:
+    texts = _texts("I'm completely burnt out, I've covered nights for three weeks.")
+    assert texts["emotion_labelling"].startswith("You sound worn out")
