@@ -11,6 +11,7 @@ writer to fill: a clumsy guess would be worse than an honest blank.
     what happened: you were charged twice
     time / money / a day's work: money
     what's at stake: your rent
+    name the impact: worry about your rent
     their view in your words: you were charged twice and your rent is due tomorrow
 """
 
@@ -178,6 +179,7 @@ def their_words(context: str) -> dict[str, str]:
     Keys are phrase-bank slot names: ``what happened`` (their first short clause, told in
     the past, about themselves or about us), ``name what went wrong`` (what they say we
     did: "you lost my parcel" gives "lost your parcel"), ``what's at stake`` ("your rent")
+    and the ``name the impact`` it gives ("worry about your rent")
     and ``their view in your words`` (their first sentence, when it is short and about
     them).
     """
@@ -201,6 +203,8 @@ def their_words(context: str) -> dict[str, str]:
     stake = _STAKE.search(context)
     if stake:
         slots["what's at stake"] = "your " + stake.group(1).lower()
+        # "... and that you had to [name the impact]": what the fault put at risk.
+        slots["name the impact"] = "worry about " + slots["what's at stake"]
     first = re.split(r"(?<=[.!?])\s+|\n", context.strip(), maxsplit=1)[0].strip()
     # A question is asked back, not said back ("you're confused, what does this mean?").
     asked = "?" in first or _ASKED_AFTER_COMMA.search(first) is not None

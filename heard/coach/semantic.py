@@ -10,9 +10,9 @@ by the user (never inside the installed package)::
 
     >>> from heard.coach.semantic import CoachModel
     >>> model = CoachModel.load("~/heard-models/coach")          # doctest: +SKIP
-    >>> model.epitome_levels([("I lost my job.", "That sounds scary. What happened?")])
-    [{'emotional_reactions': 1, 'interpretations': 0, 'explorations': 2}]    # doctest: +SKIP
-    >>> model.strategies(["Have you talked to HR about it?"])               # doctest: +SKIP
+    >>> model.epitome_levels([("I lost my job.", "That sounds scary. What happened?")])  # doctest: +SKIP
+    [{'emotional_reactions': 1, 'interpretations': 0, 'explorations': 2}]
+    >>> model.strategies(["Have you talked to HR about it?"])  # doctest: +SKIP
     ['Question']
 
 ``embed(texts)`` gives L2-normalised mean-pooled embeddings (numpy, float32) from the

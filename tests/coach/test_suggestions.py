@@ -90,3 +90,14 @@ def test_a_question_is_not_said_back_as_their_view() -> None:
 def test_a_feeling_they_name_outweighs_one_read_from_the_situation() -> None:
     texts = _texts("I'm completely burnt out, I've covered nights for three weeks.")
     assert texts["emotion_labelling"].startswith("You sound worn out")
+
+
+def test_an_apology_line_names_what_the_fault_put_at_risk() -> None:
+    result = analyze(
+        "As I already explained, refunds take 14 days.",
+        context="You charged me TWICE and now I can't pay my rent.",
+    )
+    apology = next(s for s in result.suggestions if s.move == "concrete_apology")
+    assert apology.text == (
+        "I'm sorry we charged you twice and that you had to worry about your rent because of it."
+    )
