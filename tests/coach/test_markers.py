@@ -318,6 +318,25 @@ def test_a_bare_sorry_is_concrete_when_the_impact_is_named() -> None:
     assert not analyze("I'm sorry.").has("concrete_apology")
 
 
+@pytest.mark.parametrize(
+    ("reply", "moves", "pitfalls"),
+    [
+        # Sorry for how they feel names the feeling; it is not an apology for anything.
+        ("I'm sorry you're feeling so alone right now.", ["emotion_labelling"], []),
+        ("I'm sorry that you're feeling let down by the delay.", ["emotion_labelling"], []),
+        # The non-apology defends.
+        ("I'm sorry you feel that way.", [], ["defensiveness"]),
+        ("I'm sorry if you were offended.", [], ["defensiveness"]),
+        ("I'm sorry we lost your parcel.", ["concrete_apology"], []),
+        ("Oh no. Losing a pet is like losing family.", ["validation"], []),
+    ],
+)
+def test_sorry_for_a_feeling_is_not_an_apology(reply, moves, pitfalls) -> None:
+    result = analyze(reply)
+    assert [f.label for f in result.moves] == moves
+    assert [f.label for f in result.pitfalls] == pitfalls
+
+
 def test_sympathy_is_not_an_apology() -> None:
     result = analyze("I'm really sorry about your dad. Take whatever time you need.")
     assert [s.text for f in result.moves if f.label == "acknowledging_impact" for s in f.spans] == [
