@@ -337,6 +337,46 @@ def test_sorry_for_a_feeling_is_not_an_apology(reply, moves, pitfalls) -> None:
     assert [f.label for f in result.pitfalls] == pitfalls
 
 
+@pytest.mark.parametrize(
+    ("reply", "moves", "pitfalls"),
+    [
+        # What a lead says in a 1:1: respect for telling, weight, and a choice of help.
+        (
+            "Thanks for telling me. That sounds like a lot to hold. Do you want ideas, or "
+            "would it help more if I just listened for now?",
+            ["validation", "offering_support"],
+            [],
+        ),
+        (
+            "Thank you for owning it so quickly. What do you need from me right now?",
+            ["validation", "exploring_question", "offering_support"],
+            [],
+        ),
+        (
+            "So you've been putting real effort into the docs and it feels like it "
+            "disappears. Is that it?",
+            ["interpretation"],
+            [],
+        ),
+        (
+            "I can't share what others said, but we can go through it together.",
+            ["offering_support", "boundary_statement"],
+            [],
+        ),
+        # Changing the subject, hunting for the person and playing it down.
+        ("Totally. Anyway, did you finish the Q3 deck?", [], ["one_upping"]),
+        ("Let's not panic. Mistakes happen. Who pushed the change?", [], ["blame", "minimising"]),
+        # "so you" that says nothing back.
+        ("Just so you are aware, the office is closed.", [], []),
+        ("The office is closed so you have to book online.", [], []),
+    ],
+)
+def test_what_leads_say_in_one_to_ones(reply, moves, pitfalls) -> None:
+    result = analyze(reply)
+    assert [f.label for f in result.moves] == moves
+    assert [f.label for f in result.pitfalls] == pitfalls
+
+
 def test_sympathy_is_not_an_apology() -> None:
     result = analyze("I'm really sorry about your dad. Take whatever time you need.")
     assert [s.text for f in result.moves if f.label == "acknowledging_impact" for s in f.spans] == [
