@@ -439,3 +439,19 @@ def test_polite_fix_after_acknowledgement_is_not_premature() -> None:
         context="I've lost a whole day's work because your app crashed AGAIN.",
     )
     assert "premature_solution" not in {f.label for f in result.pitfalls}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your order shipped on Tuesday and the tracking number is in the e-mail we sent.",
+        "The meeting was on Monday.",
+        "Is that right? I thought the meeting was at 3.",
+        "Our office hours are 9 to 5, Monday to Friday.",
+        "Anyway, the results are in the doc.",
+        "Thanks for the report, it was clear and useful.",
+    ],
+)
+def test_plain_information_is_neither_a_move_nor_a_pitfall(reply: str) -> None:
+    result = analyze(reply)
+    assert result.moves == () and result.pitfalls == ()
