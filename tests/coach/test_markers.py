@@ -455,3 +455,37 @@ def test_polite_fix_after_acknowledgement_is_not_premature() -> None:
 def test_plain_information_is_neither_a_move_nor_a_pitfall(reply: str) -> None:
     result = analyze(reply)
     assert result.moves == () and result.pitfalls == ()
+
+
+ANGRY = "This is ridiculous, I've been waiting 3 weeks for my refund!!"
+
+
+@pytest.mark.parametrize(
+    ("reply", "moves", "pitfalls"),
+    [
+        # Naming the wait as too long acknowledges it, so the step after it is not premature.
+        (
+            "Three weeks is far too long to wait for your own money. I'm sorry. I've "
+            "escalated it and you'll hear from me by noon tomorrow.",
+            ["acknowledging_impact", "concrete_apology", "next_steps"],
+            [],
+        ),
+        ("If you keep swearing I will end this chat.", ["boundary_statement"], []),
+        (
+            "I'll make sure you get your refund today, 100%.",
+            ["next_steps"],
+            ["premature_solution", "over_promising"],
+        ),
+        ("Ugh, fine. Whatever.", [], ["mirroring_anger"]),
+        ("You people are always complaining.", [], ["judgement"]),
+    ],
+)
+def test_hard_moments_with_an_angry_customer(reply, moves, pitfalls) -> None:
+    result = analyze(reply, context=ANGRY)
+    assert [f.label for f in result.moves] == moves
+    assert [f.label for f in result.pitfalls] == pitfalls
+
+
+def test_whatever_they_prefer_is_still_a_choice() -> None:
+    result = analyze("We can do whatever you prefer.", context=ANGRY)
+    assert result.has("offering_support") and not result.has("mirroring_anger")
