@@ -1,10 +1,12 @@
 """Redaction of personal data before anything is stored for review.
 
-Finds e-mail addresses, phone numbers, payment card numbers (Luhn-checked), IBANs (mod-97
-checked) and other account numbers, street addresses, @handles, and names: after cues such
-as "my name is", "I'm", "this is", after honorifics, in sign-offs, and where the words around
-a capitalised word say it is a person ("my manager Tom", "Priya said", "thanks to Sam",
-"spoke with Ann", "Ann and I"). Spans index the ORIGINAL text; the redacted text uses
+Finds e-mail addresses, phone numbers, payment card numbers (Luhn-checked) with their
+security codes and expiry dates, IBANs (mod-97 checked) and other account and order numbers,
+identity numbers (social security, National Insurance, passport, licence, NHS), dates of
+birth, street addresses, @handles, and names: after cues such as "my name is", "I'm", "this
+is", after honorifics, in sign-offs, and where the words around a capitalised word say it is
+a person ("my manager Tom", "Priya said", "thanks to Sam", "spoke with Ann", "Ann and I",
+"Maria from the warehouse"). Spans index the ORIGINAL text; the redacted text uses
 placeholders such as ``[EMAIL]``.
 """
 
@@ -19,7 +21,30 @@ _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _ACCOUNT = re.compile(
     r"(?i)\b(?:account|acct|a/c|sort code|routing|policy|customer|member|reference|ref|order|"
-    r"booking|ticket|case|invoice)(?: (?:number|no\.?|num|#|code|id))?[:#]?\s*#?([0-9][0-9 -]{4,20}[0-9])"
+    r"booking|ticket|case|invoice)(?: (?:number|no\.?|num|#|code|id))?[:#]?\s*#?"
+    # digits, or letters and digits with two digits at least ("A1B2C3D4")
+    r"([0-9][0-9 -]{3,20}[0-9]|(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,20}[A-Z0-9])\b"
+)
+# The rest of a card: its security code, its expiry date and "card ending 4242".
+_CARD_DETAIL = re.compile(
+    r"(?i)\b(?:cvv2?|cvc2?|cv2|csc|security code)\b[:\s#]*(\d{3,4})\b"
+    r"|\b(?:exp(?:iry|iration)?(?: date)?|expires|valid (?:thru|through|until))\b[:\s]*"
+    r"((?:0?[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2}))(?!\d)"
+    r"|\bcard (?:ending|ends|number ending) (?:in |with )?(\d{4})\b"
+)
+# Identity numbers: US social security and UK National Insurance numbers by their shape,
+# others (passport, licence, NHS number ...) by the words before them.
+_ID = re.compile(
+    r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"
+    r"|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+    r"|(?i:\b(?:passport|driv(?:ing|er'?s) licen[cs]e|licen[cs]e|national id|id card|id|ssn|"
+    r"social security|ni|national insurance|nhs|tax id|tin|medicare)(?: (?:number|no\.?|num|#))?"
+    r"(?: is)?[:#]?\s*)([A-Z0-9](?=[A-Z0-9 -]*\d)[A-Z0-9 -]{4,18}[A-Z0-9])\b"
+)
+_BIRTH = re.compile(
+    r"(?i)\b(?:dob|d\.o\.b\.?|date of birth|born on|birthday is)[:\s]*(?:is )?"
+    r"(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    r"|\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4})\b"
 )
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,4}){1,4}(?![\w])"
@@ -51,6 +76,11 @@ _ROLES = (
     r"landlady|neighbou?r|flatmate|roommate|agent|adviser|advisor|rep|engineer|client|tenant|"
     r"coach|tutor|teacher|report|hire"
 )
+_DEPARTMENTS = (
+    r"team|department|dept|desk|office|warehouse|billing|support|finance|accounts|HR|payroll|"
+    r"sales|legal|security|ops|operations|marketing|engineering|QA|reception|front desk|"
+    r"helpdesk|help desk|branch|store|shop|depot|call centre|call center|customer service"
+)
 # Words around a capitalised word that say it is a person.
 _CONTEXT_NAMES = (
     # "my manager Tom", "our new hire, Sam"
@@ -73,6 +103,14 @@ _CONTEXT_NAMES = (
     ),
     # "Ann and I"
     re.compile(r"(?<![\w'’])(" + _NAME + r") and (?:I|me)\b"),
+    # "Maria from the warehouse", "Jordan in billing"
+    re.compile(
+        r"(?<![\w'’])("
+        + _NAME
+        + r") (?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:"
+        + _DEPARTMENTS
+        + r")\b"
+    ),
 )
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w.-]{1,30}(?<![.-])")
 # Every _CONTEXT_NAMES match holds one of these (lower-cased).
@@ -80,7 +118,7 @@ _CONTEXT_WORDS = re.compile(
     r"(?i)(?:" + _ROLES + r"|said|says|told|asked|mention|mailed|called|rang|wrote|replied|"
     r"promised|think|thought|want|agreed|confirmed|explained|messaged|texted|suggested|"
     r"shouted|snapped|insisted|thank|kudos|shout|props|cheers|talked|spok|met|chatted|worked|"
-    r"paired|pinged|cc| and (?:i|me)\b)"
+    r"paired|pinged|cc| and (?:i|me)\b|" + _DEPARTMENTS + r")"
 )
 
 # Capitalised words that follow "I'm" / "this is" without being names.
@@ -110,6 +148,8 @@ PLACEHOLDER = {
     "account": "[ACCOUNT]",
     "address": "[ADDRESS]",
     "name": "[NAME]",
+    "id": "[ID]",
+    "birth_date": "[DATE OF BIRTH]",
 }
 
 
@@ -255,6 +295,17 @@ def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = Fals
     """
     digits = len(_DIGIT.findall(text)) if gated else 99
     capital_digit = not gated or _CAPITAL_DIGIT.search(text) is not None
+    if digits >= 3:
+        for m in _CARD_DETAIL.finditer(text):
+            g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+            out.append((m.start(g), m.end(g), "card", 1))
+    # An identity number may hold a single digit ("passport A1BCDEF"); a birth date holds 4.
+    for m in _ID.finditer(text):
+        g = 1 if m.group(1) is not None else 0
+        out.append((m.start(g), m.end(g), "id", 1))
+    if digits >= 4:
+        for m in _BIRTH.finditer(text):
+            out.append((m.start(1), m.end(1), "birth_date", 1))
     if capital_digit:
         for m in _IBAN.finditer(text):
             if iban_valid(m.group()):

@@ -66,7 +66,9 @@ def test_redact_properties(text: str) -> None:
         _check_spans(text, [s])
         assert s.start >= last and s.end > s.start
         last = s.end
-        assert kind in {"email", "phone", "card", "iban", "account", "address", "name"}
+        assert kind in {
+            "email", "phone", "card", "iban", "account", "address", "name", "id", "birth_date"
+        }  # fmt: skip
 
 
 @SETTINGS

@@ -86,6 +86,44 @@ def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> 
         assert text[span.start : span.end] == span.text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "card ending 4242, expiry 04/27, cvv 123",
+            "card ending [CARD], expiry [CARD], cvv [CARD]",
+        ),
+        ("My SSN is 123-45-6789.", "My SSN is [ID]."),
+        ("NI number QQ 12 34 56 C, passport 533380006", "NI number [ID], passport [ID]"),
+        ("My NHS number is 943 476 5919", "My NHS number is [ID]"),
+        (
+            "DOB 12/03/1988 and I was born on 1st May 1990? No.",
+            "DOB [DATE OF BIRTH] and I was born on [DATE OF BIRTH]? No.",
+        ),
+        ("Order #A1B2C3D4 and ticket 99812", "Order #[ACCOUNT] and ticket [ACCOUNT]"),
+        (
+            "I spoke to Jordan in billing and Maria from the warehouse",
+            "I spoke to [NAME] in billing and [NAME] from the warehouse",
+        ),
+        # Dates, counts, years and words that only look like these stay.
+        (
+            "We shipped 1,250 units on 2026-01-05 at 10:30.",
+            "We shipped 1,250 units on 2026-01-05 at 10:30.",
+        ),
+        (
+            "The ID field was updated in 2024; case 2024 closed.",
+            "The ID field was updated in 2024; case 2024 closed.",
+        ),
+        ("Order ABCDEF shipped from the warehouse.", "Order ABCDEF shipped from the warehouse."),
+    ],
+)
+def test_card_details_identity_numbers_birth_dates_and_order_numbers(text, expected) -> None:
+    r = redact(text)
+    assert r.text == expected
+    for _, span in r.items:
+        assert text[span.start : span.end] == span.text
+
+
 def test_to_dict() -> None:
     d = redact("mail a@b.org").to_dict()
     assert d == {
@@ -129,6 +167,11 @@ PIECES = (
     # Names pointed to by the words around them, in the shapes the cheap checks look for.
     " my manager Tom said Then Priya Raman and I me told asked Kudos to shout-out Shout-out"
     " spoke with Met cc CC @sam.k @ x@y.org Yesterday Support wants Mum thanked Ann,"
+    # Card details, identity numbers, birth dates and names by their department.
+    " cvv 123 CVC: 4567 expiry 04/27 exp 4/2027 card ending 4242 123-45-6789 QQ 12 34 56 C"
+    " QQ123456C passport 533380006 licence A1BCDEF NHS number 943 476 5919 DOB 12/03/1988"
+    " born on 1st May 1990 date of birth: 1990-05-01 Maria from the warehouse Jordan in billing"
+    " order A1B2C3D4 ticket 99812"
 ).split(" ")
 
 
