@@ -37,10 +37,18 @@ _CARD_DETAIL = re.compile(
 _ID = re.compile(
     r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"
     r"|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
-    r"|(?i:\b(?:passport|driv(?:ing|er'?s) licen[cs]e|licen[cs]e|national id|id card|id|ssn|"
+)
+_ID_CUED = re.compile(
+    r"(?i:\b(?:passport|driv(?:ing|er'?s) licen[cs]e|licen[cs]e|national id|id card|id|ssn|"
     r"social security|ni|national insurance|nhs|tax id|tin|medicare)(?: (?:number|no\.?|num|#))?"
     r"(?: is)?[:#]?\s*)([A-Z0-9](?=[A-Z0-9 -]*\d)[A-Z0-9 -]{4,18}[A-Z0-9])\b"
 )
+# Every _ID_CUED match holds one of these (lower-cased, in an ASCII text).
+_ID_WORDS = ("passport", "licen", "id", "ssn", "social security", "ni", "national insurance",
+             "nhs", "tin", "medicare")  # fmt: skip
+# Every _ID match has a digit group after a hyphen or a space ("123-45-6789", "QQ 12 34 56 C")
+# or two capitals right before a digit ("QQ123456C").
+_ID_SHAPE = re.compile(r"\d-\d|[A-Z]{2} ?\d")
 _BIRTH = re.compile(
     r"(?i)\b(?:dob|d\.o\.b\.?|date of birth|born on|birthday is)[:\s]*(?:is )?"
     r"(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
@@ -103,23 +111,14 @@ _CONTEXT_NAMES = (
     ),
     # "Ann and I"
     re.compile(r"(?<![\w'’])(" + _NAME + r") and (?:I|me)\b"),
-    # "Maria from the warehouse", "Jordan in billing"
-    re.compile(
-        r"(?<![\w'’])("
-        + _NAME
-        + r") (?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:"
-        + _DEPARTMENTS
-        + r")\b"
-    ),
 )
+# "Maria from the warehouse", "Jordan in billing": the department is found first (a word
+# every such match holds), then a name right before it.
+_DEPARTMENT_AFTER = re.compile(
+    r"(?<=[A-Za-z'’-] )(?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:" + _DEPARTMENTS + r")\b"
+)
+_NAME_BEFORE = re.compile(r"(?<![\w'’])(" + _NAME + r") $")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w.-]{1,30}(?<![.-])")
-# Every _CONTEXT_NAMES match holds one of these (lower-cased).
-_CONTEXT_WORDS = re.compile(
-    r"(?i)(?:" + _ROLES + r"|said|says|told|asked|mention|mailed|called|rang|wrote|replied|"
-    r"promised|think|thought|want|agreed|confirmed|explained|messaged|texted|suggested|"
-    r"shouted|snapped|insisted|thank|kudos|shout|props|cheers|talked|spok|met|chatted|worked|"
-    r"paired|pinged|cc| and (?:i|me)\b|" + _DEPARTMENTS + r")"
-)
 
 # Capitalised words that follow "I'm" / "this is" without being names.
 _NOT_NAMES = frozenset(
@@ -186,6 +185,8 @@ def iban_valid(iban: str) -> bool:
 # the patterns it guards, so a text failing one cannot match them:
 _DIGIT = re.compile(r"\d")  # IBAN, card, account, street, postcode and phone all need a digit
 _SPACE_CAPITAL = re.compile(r"\s[A-Z]")  # a name after a cue or honorific follows \s+[A-Z]
+# Every word a name match keeps is one of these runs, and not one of _NOT_NAMES.
+_CAPITALISED = re.compile(r"[A-Z][a-z'’-]+")
 # A sign-off line starts with one of these words (in any case; see _SIGNOFF).
 _SIGNOFF_START = re.compile(
     r"(?im)^(?:thank|cheers|regards|best|kind|many|sincerely|yours|warmly|love|br)"
@@ -201,6 +202,12 @@ _ACCOUNT_WORDS = (
     "account", "acct", "a/c", "sort code", "routing", "policy", "customer", "member", "ref",
     "order", "booking", "ticket", "case", "invoice",
 )  # fmt: skip
+
+
+def _may_have_name(text: str) -> bool:
+    """False only when no name can be found: every capitalised word is a known non-name
+    ("Thanks", "My", "I'm"), as in most turns."""
+    return any(w not in _NOT_NAMES for w in _CAPITALISED.findall(text))
 
 
 def _may_have_name_cue(text: str) -> bool:
@@ -219,11 +226,17 @@ def _may_have_name_cue(text: str) -> bool:
     )
 
 
-def _may_have_account(text: str) -> bool:
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when no (?i) match of a pattern whose matches hold one of ``words`` can be
+    in ``text``."""
     if not text.isascii():  # (?i) also matches e.g. "\u017f" for "s": let the pattern decide
         return True
     low = text.lower()
-    return any(word in low for word in _ACCOUNT_WORDS)
+    return any(word in low for word in words)
+
+
+def _may_have_account(text: str) -> bool:
+    return _may_hold(text, _ACCOUNT_WORDS)
 
 
 def _candidates(text: str) -> list[tuple[int, int, str, int]]:
@@ -234,9 +247,15 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
             out.append((m.start(), m.end(), "email", 0))
     if _DIGIT.search(text) is not None:
         _numbers(text, out, gated=True)
+    if "@" in text:
+        for m in _HANDLE.finditer(text):
+            out.append((m.start(), m.end(), "name", 6))
+    # The sign-off pattern ignores case ("thanks,\nanna"); every other name pattern needs a
+    # capitalised word that is not a known non-name.
+    may_name = _may_have_name(text)
     names = []
-    cue = _may_have_name_cue(text)
-    honorific = _HONORIFIC_WORD.search(text) is not None
+    cue = may_name and _may_have_name_cue(text)
+    honorific = may_name and _HONORIFIC_WORD.search(text) is not None
     if (cue or honorific) and _SPACE_CAPITAL.search(text) is not None:
         if cue:
             names.append(_NAME_CUE)
@@ -247,7 +266,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         "\n" in text and _SIGNOFF_START.search(text) is not None
     ):
         names.append(_SIGNOFF)
-    _context_names(text, out, gated=True)
+    if may_name:
+        _context_names(text, out, gated=True)
     for rx in names:
         for m in rx.finditer(text):
             start, end = m.start(1), m.end(1)
@@ -266,25 +286,28 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
 
 
 def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
-    """Names the words around them point to, and @handles. The name's own words are trimmed
-    of capitalised words that are not names, at either end ("Then Tom said" gives "Tom")."""
-    if not gated or "@" in text:
+    """Names the words around them point to (and, ungated, @handles: ``_candidates`` finds
+    those itself). The name's own words are trimmed of capitalised words that are not names,
+    at either end ("Then Tom said" gives "Tom")."""
+    if not gated:
         for m in _HANDLE.finditer(text):
             out.append((m.start(), m.end(), "name", 6))
-    if gated and (_SPACE_CAPITAL.search(text) is None and not text[:1].isupper()):
-        return
-    if gated and _CONTEXT_WORDS.search(text) is None:
-        return
-    for rx in _CONTEXT_NAMES:
-        for m in rx.finditer(text):
-            start = m.start(1)
-            words = m.group(1).split(" ")
-            while words and words[0] in _NOT_NAMES:
-                start += len(words.pop(0)) + 1
-            while words and words[-1] in _NOT_NAMES:
-                words.pop()
-            if words and all(w not in _NOT_NAMES for w in words):
-                out.append((start, start + len(" ".join(words)), "name", 6))
+    found = []
+    for m in _DEPARTMENT_AFTER.finditer(text):
+        name = _NAME_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if name is not None:
+            found.append(name)
+    # (A gate on the words every match holds cost more than the patterns it guarded.)
+    found += [m for rx in _CONTEXT_NAMES for m in rx.finditer(text)]
+    for m in found:
+        start = m.start(1)
+        words = m.group(1).split(" ")
+        while words and words[0] in _NOT_NAMES:
+            start += len(words.pop(0)) + 1
+        while words and words[-1] in _NOT_NAMES:
+            words.pop()
+        if words and all(w not in _NOT_NAMES for w in words):
+            out.append((start, start + len(" ".join(words)), "name", 6))
 
 
 def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
@@ -300,9 +323,12 @@ def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = Fals
             g = next(i for i in (1, 2, 3) if m.group(i) is not None)
             out.append((m.start(g), m.end(g), "card", 1))
     # An identity number may hold a single digit ("passport A1BCDEF"); a birth date holds 4.
-    for m in _ID.finditer(text):
-        g = 1 if m.group(1) is not None else 0
-        out.append((m.start(g), m.end(g), "id", 1))
+    if not gated or _ID_SHAPE.search(text) is not None:
+        for m in _ID.finditer(text):
+            out.append((m.start(), m.end(), "id", 1))
+    if not gated or _may_hold(text, _ID_WORDS):
+        for m in _ID_CUED.finditer(text):
+            out.append((m.start(1), m.end(1), "id", 1))
     if digits >= 4:
         for m in _BIRTH.finditer(text):
             out.append((m.start(1), m.end(1), "birth_date", 1))

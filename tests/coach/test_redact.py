@@ -196,6 +196,11 @@ def test_pre_checks_find_what_every_pattern_finds(text: str) -> None:
         "Regards\nAnna Smith",  # a sign-off after a line break
         "5 Lange Strasse, 10115 Berlin",  # a street: a digit, then a capitalised word
         "SW1A 1AA",  # a postcode: a capital right before a digit
+        "thanks,\nanna",  # a sign-off name in lower case: the sign-off ignores case
+        "I'm McDonald",  # a name run that starts inside a word
+        "Sam from the warehouse",  # a name placed by its department
+        "passport A1BCDEF",  # an identity number with a single digit
+        "SSN 123-45-6789",  # an identity number by its shape
     ],
 )
 def test_cheap_checks_let_through_what_the_patterns_find(text: str) -> None:
