@@ -54,36 +54,8 @@ _CONJUNCTIONS = frozenset({"and", "but", "then", "so", "because", "that", "when"
 # Shouted words are said back in an even voice ("TWICE" -> "twice"); shorter capitals are
 # kept as acronyms (VAT, UPS, PIN) unless they are everyday words people shout.
 _SHOUTED = frozenset(
-    {
-        "no",
-        "not",
-        "now",
-        "yet",
-        "all",
-        "any",
-        "one",
-        "two",
-        "ten",
-        "ever",
-        "just",
-        "this",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "lost",
-        "paid",
-        "why",
-        "how",
-        "what",
-        "over",
-        "more",
-        "again",
-        "still",
-        "never",
-        "every",
-        "only",
-    }
+    "no not now yet all any one two ten ever just this days week weeks month lost paid why how "
+    "what over more again still never every only".split()
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
 # A clause that says what happened to them, in their voice: it starts with them.
@@ -179,9 +151,8 @@ def their_words(context: str) -> dict[str, str]:
     Keys are phrase-bank slot names: ``what happened`` (their first short clause, told in
     the past, about themselves or about us), ``name what went wrong`` (what they say we
     did: "you lost my parcel" gives "lost your parcel"), ``what's at stake`` ("your rent")
-    and the ``name the impact`` it gives ("worry about your rent")
-    and ``their view in your words`` (their first sentence, when it is short and about
-    them).
+    with the ``name the impact`` it gives ("worry about your rent"), and ``their view in
+    your words`` (their first sentence, when it is short, about them and not a question).
     """
     slots: dict[str, str] = {}
     context = _YOU_ALL.sub("you", context)
