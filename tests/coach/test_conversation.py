@@ -188,6 +188,19 @@ def test_model_predictions_replace_the_lexical_ones() -> None:
     assert agent.epitome == {"emotional_reactions": 2, "interpretations": 1, "explorations": 0}
     assert agent.strategy == "Reflection of feelings"
     assert Fake.calls == 1  # one batched call for the whole conversation
+    # The reply's score averages the patterns' score with the model's reading (3 of 6).
+    lexical = (
+        analyze_conversation(
+            [
+                {"role": "customer", "text": "I feel so alone."},
+                {"role": "agent", "text": "That sounds lonely."},
+            ]
+        )
+        .turns[1]
+        .analysis
+    )
+    assert agent.empathy_score == round((lexical.empathy_score + 0.5) / 2, 4)
+    assert agent.moves == lexical.moves  # the evidence is still the patterns' own
 
 
 @pytest.mark.parametrize(
