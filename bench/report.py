@@ -129,7 +129,15 @@ def render() -> str:
             f"{sp['machine']['cpus']} CPUs)",
             "",
             f"The same {sp['replies']} replies (mean {sp['mean_words']} words) through each path, "
-            "one process.",
+            "one process"
+            + (
+                f"; VADER and the lexical path took turns over {len(lex['passes'])} passes and "
+                f"each keeps its fastest (lexical passes: "
+                f"{', '.join(_f(x, 0) for x in lex['passes'])}; VADER: "
+                f"{', '.join(_f(x, 0) for x in sp['vader']['passes'])})."
+                if lex.get("passes") and sp["vader"].get("passes")
+                else "."
+            ),
             "",
             "| path | replies/s | target |",
             "|---|---|---|",

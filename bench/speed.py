@@ -8,7 +8,9 @@ replies/second of the lexical path (``heard.coach.analyze``), of the semantic pa
 (``CoachModel.analyze_batch``: every head of the model given with ``--model``, else the
 bundled encoder with untrained linear heads; torch on 2 threads; float32, bfloat16 or int8
 as the model chose in training unless ``--precision`` says), of the model's encoder alone, and of
-VADER. Peak resident memory (``ru_maxrss``) with the model loaded is measured in a fresh
+VADER; VADER and the lexical path take turns over three passes and each keeps its fastest
+(regexes compiled on first use and a shared machine's slow spells otherwise swing one pass
+by a quarter). Peak resident memory (``ru_maxrss``) with the model loaded is measured in a fresh
 process that loads the model and analyses all the replies in one batch, as a service would;
 the peak of this benchmark's own process, which has also held the lexical path's 20,000
 analyses and VADER's, is recorded beside it. The load average
@@ -50,6 +52,21 @@ def rate(fn, texts: list[str]) -> dict:
     fn(texts)
     seconds = time.perf_counter() - t0
     return {"seconds": round(seconds, 2), "replies_per_second": round(len(texts) / seconds, 1)}
+
+
+def best_rates(paths: dict, texts: list[str], passes: int) -> dict[str, dict]:
+    """Each path's fastest of ``passes`` passes over ``texts``, the paths taking turns pass by
+    pass, so a slow spell of a shared machine falls on all of them alike (the minimum time,
+    as ``timeit`` reports; every pass is recorded)."""
+    runs: dict[str, list[dict]] = {name: [] for name in paths}
+    for _ in range(passes):
+        for name, fn in paths.items():
+            runs[name].append(rate(fn, texts))
+    out = {}
+    for name, rs in runs.items():
+        best = max(rs, key=lambda r: r["replies_per_second"])
+        out[name] = best | {"passes": [r["replies_per_second"] for r in rs]}
+    return out
 
 
 def _peak_mb_of_this_process() -> float:
@@ -99,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data")
     ap.add_argument("--model", help="a model written by `heard coach train`")
     ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument(
+        "--passes", type=int, default=3, help="passes of VADER and the lexical path (best kept)"
+    )
     precision = ap.add_mutually_exclusive_group()
     precision.add_argument(
         "--precision",
@@ -124,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     # throughput.
     for t in texts[:500]:
         vader.polarity_scores(t)
-    result["vader"] = rate(lambda ts: [vader.polarity_scores(t) for t in ts], texts)
-
+    paths = {"vader": lambda ts: [vader.polarity_scores(t) for t in ts]}
     analyze, _, why = lexical_engine()
     if analyze is not None:
         for t in texts[:500]:
             analyze(t)
-        result["lexical"] = rate(lambda ts: [analyze(t) for t in ts], texts)
-    else:
+        paths["lexical"] = lambda ts: [analyze(t) for t in ts]
+    result |= best_rates(paths, texts, args.passes)
+    if analyze is None:
         result["lexical"] = {"unavailable": why}
 
     from heard.coach.semantic import CoachModel, _torch, bf16_native
