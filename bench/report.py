@@ -120,6 +120,16 @@ def render() -> str:
                 r = es.get("ratios", {}).get(name)
                 out.append(f"| {name} | {v['rho']:+.3f} | {v['p']:.2g} | {_f(r)} |")
         out.append("")
+        tr = es.get("train_split_correlation")
+        if tr:
+            v, lx = tr["vader_mean_compound"], tr["lexical_empathy_score"]
+            out += [
+                f"The same two untrained scores on the train split ({tr['conversations']} rated "
+                "conversations; the lexical score is fitted to neither split), a steadier "
+                f"reading: VADER {v['rho']:+.3f} (p {v['p']:.2g}), lexical empathy score "
+                f"{lx['rho']:+.3f} (p {lx['p']:.2g}), ratio {_f(lx['rho'] / v['rho'] if v['rho'] else None)}.",
+                "",
+            ]
     if sp:
         lex = sp.get("lexical", {})
         sem = sp.get("semantic", {})
