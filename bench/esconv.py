@@ -8,7 +8,9 @@
 2. Spearman correlation between ``analyze_conversation(...).empathy_score`` and the seeker's
    own ``survey_score.seeker.empathy`` rating (1-5), beside the peer: VADER's mean compound
    sentiment of the supporter's turns (published at about 0.15). With ``--model`` the mean
-   EPITOME level the trained heads give the supporter's turns is reported too.
+   EPITOME level the trained heads give the supporter's turns is reported too, and the
+   conversation score with the model reading each reply. The lexical score and VADER are
+   also correlated on the train split (800 rated conversations), a steadier reading.
 Results go to ``bench/results/esconv.json``.
 """
 
