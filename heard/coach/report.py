@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .suggestions import NEED_TEXT, SEEM
+from .suggestions import SEEM, need_text
 from .types import Analysis
 
 
@@ -41,7 +41,7 @@ def print_report(
         s = result.state
         console.print(
             f"[bold]They seem[/] {SEEM.get(s.emotion, s.emotion)} "
-            f"(intensity {s.intensity:.2f}) and need {NEED_TEXT.get(s.need, s.need)}: "
+            f"(intensity {s.intensity:.2f}) and need {need_text(s)}: "
             f"lead with the [bold]{s.lead}[/] dimension"
         )
     table = Table(show_header=True, header_style="bold", expand=False)

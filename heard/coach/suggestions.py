@@ -74,6 +74,24 @@ NEED_TEXT = {
     "confused": "understanding and information (they are confused)",
     "stuck": "practical help (they are stuck)",
 }
+# Good news, thanks and relief ask for resonance too, but they are not upset.
+_GLAD_TEXT = {
+    "joy": "emotional resonance (they are sharing good news)",
+    "gratitude": "emotional resonance (they are thankful)",
+    "relief": "emotional resonance (they are relieved)",
+}
+
+
+def need_text(state: OtherState) -> str:
+    """What the other person's need asks of the reply, in words for people.
+
+    >>> from heard.coach.state import read_state
+    >>> need_text(read_state("I got the promotion!"))
+    'emotional resonance (they are sharing good news)'
+    """
+    if state.need == "upset" and state.emotion in _GLAD_TEXT:
+        return _GLAD_TEXT[state.emotion]
+    return NEED_TEXT.get(state.need, state.need)
 
 
 @cache

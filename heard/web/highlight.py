@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from heard.coach import analyze
-from heard.coach.suggestions import NEED_TEXT, SEEM
+from heard.coach.suggestions import SEEM, need_text
 
 FRAMEWORK_NAMES = {"NURSE": "NURSE", "LAST": "L.A.S.T.", "NVC": "NVC", "dimensions": "Dimensions"}
 
@@ -78,7 +78,7 @@ def highlighted_analysis(reply: str, context: str | None, model: Any = None) -> 
             "emotion": result.state.emotion,
             "seem": SEEM.get(result.state.emotion, result.state.emotion),
             "intensity_pct": round(result.state.intensity * 100),
-            "need_text": NEED_TEXT.get(result.state.need, result.state.need),
+            "need_text": need_text(result.state),
             "lead": result.state.lead,
         }
     return {

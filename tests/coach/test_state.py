@@ -39,6 +39,7 @@ from heard.coach.state import read_state, tone
         # Said as events, not feelings: left out, good news, an emergency.
         ("I keep getting talked over in stand-up.", "hurt", "upset", "emotional"),
         ("I got the promotion!", "joy", "upset", "emotional"),
+        ("I passed my certification exam today!!", "joy", "upset", "emotional"),
         ("I had a family emergency and missed the shift.", "anxiety", "upset", "emotional"),
         # Not being able to pay the rent is a worry, not a payment form that fails.
         ("Now I cannot pay my rent.", "anxiety", "upset", "emotional"),

@@ -101,3 +101,14 @@ def test_an_apology_line_names_what_the_fault_put_at_risk() -> None:
     assert apology.text == (
         "I'm sorry we charged you twice and that you had to worry about your rent because of it."
     )
+
+
+def test_the_need_of_good_news_is_not_called_upset() -> None:
+    from heard.coach.state import read_state
+    from heard.coach.suggestions import need_text
+
+    assert need_text(read_state("I passed my exam!")) == (
+        "emotional resonance (they are sharing good news)"
+    )
+    assert need_text(read_state("Thank you so much.")) == "emotional resonance (they are thankful)"
+    assert need_text(read_state("I'm furious.")) == "emotional resonance (they are upset)"
