@@ -55,6 +55,26 @@ def test_every_pattern_compiles(path: Path) -> None:
     walk(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
+def _strings(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_string_holds_a_control_character(path: Path) -> None:
+    """A single backslash in a TOML string is an escape: "\\b" written as "\b" becomes a
+    backspace, and the pattern silently never matches."""
+    for text in _strings(tomllib.loads(path.read_text(encoding="utf-8"))):
+        bad = [hex(ord(c)) for c in text if ord(c) < 32 and c not in "\n\t"]
+        assert not bad, f"{path.name}: {bad} in {text[:60]!r}"
+
+
 def test_no_nrc_lexicon_anywhere() -> None:
     for path in LEXICON_DIR.iterdir():
         assert "nrc" not in path.read_text(encoding="utf-8").lower(), path.name

@@ -352,6 +352,14 @@ def test_sorry_for_a_feeling_is_not_an_apology(reply, moves, pitfalls) -> None:
             ["validation", "exploring_question", "offering_support"],
             [],
         ),
+        ("It took real courage to say that.", ["validation"], []),
+        # Praise for good news (NURSE Respect).
+        ("Congrats, well deserved!", ["validation"], []),
+        (
+            "I'm so happy for you! What are you most looking forward to?",
+            ["validation", "exploring_question"],
+            [],
+        ),
         (
             "So you've been putting real effort into the docs and it feels like it "
             "disappears. Is that it?",
