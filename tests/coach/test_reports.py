@@ -223,5 +223,31 @@ def test_money_pressure_said_in_passing_is_a_disclosure(text: str, evidence: lis
     assert [s.text for s in found.spans] == evidence
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "evidence"),
+    [
+        # Thoughts of not being here, without the words "suicide" or "end it all".
+        (
+            "Sometimes I think everyone would be better off without me.",
+            "health",
+            ["everyone would be better off without me"],
+        ),
+        ("Some days I want to die.", "health", ["want to die"]),
+        ("I'm on antidepressants.", "health", ["antidepressants"]),
+        ("My ex keeps turning up at my house.", "safety", ["keeps turning up at my house"]),
+    ],
+)
+def test_crisis_and_safety_said_in_other_words(text: str, kind: str, evidence: list[str]) -> None:
+    (found,) = detect_disclosure(text)
+    assert (found.kind, [s.text for s in found.spans]) == (kind, evidence)
+    assert "emergency services" in found.referral
+
+
 def test_no_disclosure_in_ordinary_text() -> None:
     assert detect_disclosure("The parcel arrived a day late.") == ()
+    for text in (
+        "I want to kill this bug lol",
+        "This deadline is killing me.",
+        "The deploy keeps turning up errors.",
+    ):
+        assert detect_disclosure(text) == (), text
