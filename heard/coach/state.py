@@ -153,9 +153,27 @@ def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool] | None:
     )
 
 
+@cache
+def _emoji() -> re.Pattern:
+    """One pattern of every emoji in the lexicon, a named group per emotion."""
+    table = load("emotions").get("emoji", {})
+    groups = [
+        f"(?P<{name}>[{re.escape(chars)}])" for name, chars in table.items() if name != "source"
+    ]
+    return re.compile("(?:" + "|".join(groups) + ")\ufe0f?")
+
+
+def _with_emoji(hits: list[tuple[str, int, int]], folded: str) -> list[tuple[str, int, int]]:
+    """``hits`` with the emoji in ``folded`` added, in text order (ASCII text has none)."""
+    if folded.isascii():
+        return hits
+    found = [(m.lastgroup or "", m.start(), m.end()) for m in _emoji().finditer(folded)]
+    return sorted(hits + found, key=lambda h: h[1]) if found else hits
+
+
 def _hits(folded: str, low: str) -> list[tuple[str, int, int]]:
     may = _may_match(low)
-    return _compiled()[0].hits(folded, low, None if may is None else may[0])
+    return _with_emoji(_compiled()[0].hits(folded, low, None if may is None else may[0]), folded)
 
 
 def emotion_hits(text: str) -> list[tuple[str, int, int]]:
@@ -210,7 +228,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     folded = fold(context)
     low = lower_same_length(folded)
     may = _may_match(low)
-    hits = emotions.hits(folded, low, None if may is None else may[0])
+    hits = _with_emoji(emotions.hits(folded, low, None if may is None else may[0]), folded)
     intensity = _intensity(context, folded, low, len(hits), may)
     # Need scores: the emotions' needs first (in the order the emotions were first found),
     # then "stuck" words, questions and intensity, added in that order.

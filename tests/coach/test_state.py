@@ -122,3 +122,32 @@ def test_state_and_tone_from_one_reading_agree_with_tone() -> None:
         state, text_tone = read_state_and_tone(text)
         assert state == read_state(text)
         assert text_tone == tone(text)
+
+
+@pytest.mark.parametrize(
+    ("context", "emotion", "evidence"),
+    [
+        ("still not working 😡😡", "anger", ["still not", "😡", "😡"]),
+        ("😭😭 my order never came", "sadness", ["😭", "😭"]),
+        ("love it ❤️", "joy", ["love it", "❤️"]),
+        ("🤔 what does this mean?", "confusion", ["🤔", "what does this mean"]),
+    ],
+)
+def test_emoji_carry_feelings(context: str, emotion: str, evidence: list[str]) -> None:
+    state = read_state(context)
+    assert state.emotion == emotion
+    assert [s.text for s in state.evidence] == evidence
+    for span in state.evidence:
+        assert context[span.start : span.end] == span.text
+
+
+def test_every_emoji_belongs_to_an_emotion_family() -> None:
+    from heard.coach.lexicon import load
+
+    data = load("emotions")
+    families = set(data["emotion"])
+    for name, chars in data["emoji"].items():
+        if name != "source":
+            assert name in families, name
+            assert all(ord(c) > 0x2000 for c in chars), name  # single emoji characters
+    assert read_state("ok 👍").emotion == "neutral"  # a thumbs-up is an acknowledgement
