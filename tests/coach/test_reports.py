@@ -141,6 +141,9 @@ def test_thanks_for_nothing_in_particular_is_not_an_action() -> None:
         ("The deploy failed because Sam didn't run the tests.", ["Sam didn't run"]),
         ("It slipped because of Sam.", ["because of Sam"]),
         ("That was Sam's mistake.", ["Sam's mistake"]),
+        ("The on-call engineer missed the alert.", ["The on-call engineer missed"]),
+        ("Whoever merged this clearly didn't test it.", ["Whoever merged"]),
+        ("Legal is always slowing us down.", ["Legal is always slowing"]),
     ],
 )
 def test_a_person_named_as_the_cause_is_blame(text: str, evidence: list[str]) -> None:
@@ -151,8 +154,12 @@ def test_a_system_named_as_the_cause_is_not_blame() -> None:
     for text in (
         "The tests didn't run because the pipeline skipped them.",
         "It slipped because of Sam team changes upstream.",
+        "The new process slowed us down at first.",
+        "Support is always so quick to help.",
     ):
         assert blame_language(text).blame == (), text
+    report = blame_language("We missed the alert because the pager was muted.")
+    assert [s.text for s in report.learning] == ["because the pager was"]
 
 
 def test_feelings_said_as_events_are_captured_by_a_reflection_of_them() -> None:
