@@ -130,6 +130,43 @@ def test_thanks_for_a_deed_and_moved_measures(text, action, outcome) -> None:
     assert [s.text for s in report.outcome] == outcome
 
 
+@pytest.mark.parametrize(
+    ("text", "effect", "outcome"),
+    [
+        (
+            "Sam paired with me for two hours on the flaky test, so I finally understood the "
+            "mocking setup and the build has been green all week.",
+            ["I finally understood"],
+            ["two hours", "the build has been green"],
+        ),
+        (
+            "Big thanks to Ana for covering my calls on Friday. I could take my daughter to the "
+            "doctor without stressing, and no customer waited more than 5 minutes.",
+            ["I could take", "without stressing"],
+            ["5 minutes"],
+        ),
+        (
+            "Thanks for jumping on the outage last night; the client never noticed.",
+            [],
+            ["the client never noticed"],
+        ),
+        (
+            "Jo rewrote the FAQ and refund tickets dropped from 40 to 12 a week.",
+            [],
+            ["dropped from 40 to 12"],
+        ),
+    ],
+)
+def test_effects_on_people_and_outcomes_for_the_work(text, effect, outcome) -> None:
+    report = specificity(text)
+    assert [s.text for s in report.effect] == effect
+    assert [s.text for s in report.outcome] == outcome
+
+
+def test_a_plain_report_about_a_customer_has_no_outcome() -> None:
+    assert specificity("The customer is asking for a refund.").outcome == ()
+
+
 def test_thanks_for_nothing_in_particular_is_not_an_action() -> None:
     for text in ("Thanks for everything!", "Thank you for being awesome.", "Thanks for the help."):
         assert specificity(text).action == (), text
