@@ -235,10 +235,6 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     return any(word in low for word in words)
 
 
-def _may_have_account(text: str) -> bool:
-    return _may_hold(text, _ACCOUNT_WORDS)
-
-
 def _candidates(text: str) -> list[tuple[int, int, str, int]]:
     """(start, end, kind, priority) for every candidate; lower priority wins overlaps."""
     out: list[tuple[int, int, str, int]] = []
@@ -341,7 +337,7 @@ def _numbers(text: str, out: list[tuple[int, int, str, int]], gated: bool = Fals
             digits_found = re.sub(r"\D", "", m.group())
             if 13 <= len(digits_found) <= 19 and luhn_valid(digits_found):
                 out.append((m.start(), m.end(), "card", 1))
-    if digits >= 2 and (not gated or _may_have_account(text)):
+    if digits >= 2 and (not gated or _may_hold(text, _ACCOUNT_WORDS)):
         for m in _ACCOUNT.finditer(text):
             out.append((m.start(1), m.end(1), "account", 2))
     if not gated or _NUMBER_WORD.search(text) is not None:

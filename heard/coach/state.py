@@ -115,6 +115,12 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 
 
 @cache
+def positive_emotions() -> frozenset[str]:
+    """The emotion families of the lexicon with a positive valence (joy, gratitude, relief)."""
+    return frozenset(e for e, v in _compiled()[1].items() if v > 0)
+
+
+@cache
 def _gate() -> tuple[prefilter.Prefilter, int] | None:
     """With Hyperscan: one prefilter for every pattern a reading runs (each emotion's
     words, then the intensifiers, profanity and "stuck" words), and the number of emotions.
@@ -251,7 +257,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         stuck += 0.5 * len(_STUCK.spans(folded, low, 4))
     confused += 0.6 * min(3, context.count("?"))
     upset += 1.5 * intensity
-    if emotion in ("gratitude", "relief", "joy"):
+    if emotion in positive_emotions():
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"

@@ -7,6 +7,7 @@ from functools import cache
 
 from .lexicon import load
 from .reflect import fill, their_words
+from .state import positive_emotions
 from .types import Finding, OtherState, Suggestion
 
 # Which moves matter most, in order, for each primary need.
@@ -16,8 +17,8 @@ PRIORITY = {
     "stuck": ("acknowledging_impact", "next_steps", "offering_support", "emotion_labelling"),
     None: ("emotion_labelling", "exploring_question", "next_steps"),
 }
-# Good news or thanks asks for sharing the feeling and curiosity, not repair.
-POSITIVE = frozenset({"joy", "gratitude", "relief"})
+# Good news or thanks (an emotion of positive valence) asks for sharing the feeling and
+# curiosity, not repair.
 PRIORITY_POSITIVE = ("emotion_labelling", "exploring_question", "acknowledging_impact")
 # A pitfall is best repaired by the move it crowds out.
 REPAIR = {
@@ -111,7 +112,7 @@ def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str,
     for p in _bank():
         if p["move"] != move or emotion in p.get("not_emotions", ()):
             continue
-        wildcard = "*" in p["emotions"] and emotion not in POSITIVE
+        wildcard = "*" in p["emotions"] and emotion not in positive_emotions()
         em = 2 if emotion in p["emotions"] else 1 if wildcard else -1
         nd = 2 if need in p["needs"] else 1 if "*" in p["needs"] else -1
         if em < 0 or nd < 0:
@@ -176,7 +177,7 @@ def suggest(
     for f in pitfalls:
         move, why = REPAIR[f.label]
         wanted.append((move, f"Instead of {f.label.replace('_', ' ')}: {why}."))
-    for move in PRIORITY_POSITIVE if emotion in POSITIVE else PRIORITY[need]:
+    for move in PRIORITY_POSITIVE if emotion in positive_emotions() else PRIORITY[need]:
         reason = REASON[move]
         if state is not None:
             feeling = SEEM.get(state.emotion, state.emotion)

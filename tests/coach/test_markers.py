@@ -9,6 +9,12 @@ from heard.coach.lexicon import MOVES, PITFALLS, markers
 
 CONTEXT = "This is the third time my order has gone missing and I'm furious."
 
+
+def _labels(result) -> tuple[list[str], list[str]]:
+    """The labels of a result's moves and of its pitfalls, in order."""
+    return [f.label for f in result.moves], [f.label for f in result.pitfalls]
+
+
 # label -> (reply, the evidence spans expected for that label, other labels expected)
 CASES: dict[str, tuple[str, list[str], set[str]]] = {
     "emotion_labelling": (
@@ -332,9 +338,7 @@ def test_a_bare_sorry_is_concrete_when_the_impact_is_named() -> None:
     ],
 )
 def test_sorry_for_a_feeling_is_not_an_apology(reply, moves, pitfalls) -> None:
-    result = analyze(reply)
-    assert [f.label for f in result.moves] == moves
-    assert [f.label for f in result.pitfalls] == pitfalls
+    assert _labels(analyze(reply)) == (moves, pitfalls)
 
 
 @pytest.mark.parametrize(
@@ -380,9 +384,7 @@ def test_sorry_for_a_feeling_is_not_an_apology(reply, moves, pitfalls) -> None:
     ],
 )
 def test_what_leads_say_in_one_to_ones(reply, moves, pitfalls) -> None:
-    result = analyze(reply)
-    assert [f.label for f in result.moves] == moves
-    assert [f.label for f in result.pitfalls] == pitfalls
+    assert _labels(analyze(reply)) == (moves, pitfalls)
 
 
 def test_sympathy_is_not_an_apology() -> None:
@@ -489,9 +491,7 @@ ANGRY = "This is ridiculous, I've been waiting 3 weeks for my refund!!"
     ],
 )
 def test_hard_moments_with_an_angry_customer(reply, moves, pitfalls) -> None:
-    result = analyze(reply, context=ANGRY)
-    assert [f.label for f in result.moves] == moves
-    assert [f.label for f in result.pitfalls] == pitfalls
+    assert _labels(analyze(reply, context=ANGRY)) == (moves, pitfalls)
 
 
 def test_whatever_they_prefer_is_still_a_choice() -> None:
