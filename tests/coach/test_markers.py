@@ -225,7 +225,7 @@ TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unh
             TEAM_CONTEXT,
             "pitfall",
             "one_upping",
-            ["it was way worse for me"],
+            ["I had the same thing last year and it was way worse for me"],
         ),
         (
             "Sorry about that! We are experiencing high volumes.",
@@ -255,6 +255,70 @@ TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unh
             "pitfall",
             "premature_solution",
             ["You just need to"],
+        ),
+        # Telling them what kind of person to be is a judgement, not a fix.
+        (
+            "Honestly, you just need to be more organised. Have you tried a to-do app?",
+            "I'm behind on everything and I feel like I'm drowning.",
+            "pitfall",
+            "judgement",
+            ["you just need to be more organised"],
+        ),
+        (
+            "I get it, I went through the exact same thing last year and it was way worse.",
+            "My dog died on Sunday and I can't focus.",
+            "pitfall",
+            "one_upping",
+            ["I went through the exact same thing last year and it was way worse"],
+        ),
+        # The load and what the problem touches are impact.
+        (
+            "That must be so draining, juggling the night feeds and a full sprint.",
+            "I'm barely sleeping since the baby came.",
+            "move",
+            "acknowledging_impact",
+            ["juggling the night feeds and"],
+        ),
+        (
+            "That must be so draining, juggling the night feeds and a full sprint.",
+            "I'm barely sleeping since the baby came.",
+            "move",
+            "emotion_labelling",
+            ["That must be so draining"],
+        ),
+        (
+            "Waiting two weeks when you rely on that laptop for work is awful.",
+            "My laptop has been dead for two weeks and I can't work.",
+            "move",
+            "acknowledging_impact",
+            ["when you rely on"],
+        ),
+        ("I'm here when you want to talk.", None, "move", "offering_support", ["I'm here when"]),
+        (
+            "Let me transfer you to my colleague Ana in billing, she can see the invoice; "
+            "I'll stay on the line until she picks up.",
+            "I was charged the wrong amount on my invoice.",
+            "move",
+            "warm_handoff",
+            [
+                "transfer you to my colleague Ana in billing, she can",
+                "I'll stay on the line until",
+            ],
+        ),
+        # The stock close while the problem is still open.
+        (
+            "No worries at all! Is there anything else I can help you with today?",
+            "I still can't log in.",
+            "pitfall",
+            "scripted_line",
+            ["No worries at all! Is there anything else"],
+        ),
+        (
+            "We'll never let this happen again.",
+            "You lost my booking.",
+            "pitfall",
+            "over_promising",
+            ["We'll never let this happen again"],
         ),
     ],
 )

@@ -55,6 +55,29 @@ from heard.coach.state import read_state, tone
         ),
         # A praise word under a negation is a let-down.
         ("I'm not very happy with how this went.", "disappointment", "upset", "emotional"),
+        # Too little sleep and too much work, said as facts.
+        (
+            "I'm barely sleeping since the baby came and I'm behind on everything.",
+            "exhaustion",
+            "upset",
+            "emotional",
+        ),
+        ("I'm swamped and I feel like I'm drowning.", "exhaustion", "upset", "emotional"),
+        # Left without information is confusion; a lost booking is not.
+        (
+            "I don't know who I report to anymore and nobody tells us anything.",
+            "confusion",
+            "confused",
+            "cognitive",
+        ),
+        ("I'm a bit lost with the new expenses form.", "confusion", "confused", "cognitive"),
+        ("You lost my booking.", "frustration", "stuck", "behavioural"),
+        (
+            "The handover was a mess, I got the pager and no runbook.",
+            "frustration",
+            "stuck",
+            "behavioural",
+        ),
     ],
 )
 def test_emotion_need_and_lead(context: str, emotion: str, need: str, lead: str) -> None:
