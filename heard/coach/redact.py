@@ -21,7 +21,7 @@ _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _ACCOUNT = re.compile(
     r"(?i)\b(?:account|acct|a/c|sort code|routing|policy|customer|member|reference|ref|order|"
-    r"booking|ticket|case|invoice)(?: (?:number|no\.?|num|#|code|id))?[:#]?\s*#?"
+    r"booking|ticket|case|invoice)(?: (?:number|no\.?|num|#|code|id))?(?: (?:is|was))?[:#]?\s*#?"
     # digits, or letters and digits with two digits at least ("A1B2C3D4")
     r"([0-9][0-9 -]{3,20}[0-9]|(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,20}[A-Z0-9])\b"
 )
@@ -58,10 +58,16 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,4}){1,4}(?![\w])"
 )
 _STREET = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|"
+    # a flat or unit before the number ("flat 2, 17 ..."), the number, the street's name
+    # ("Queen's Avenue") and its kind
+    r"\b(?:(?:[Ff]lat|[Aa]pt|[Aa]partment|[Uu]nit|[Ss]uite) ?#?\d{1,4}[A-Za-z]?,? )?"
+    r"\d{1,5}[A-Za-z]?,? (?:[A-Z][a-z'’]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|"
     r"Boulevard|Blvd|Close|Court|Ct|Way|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|"
     r"Parkway|Row|Mews|Strasse|Straße|Gasse|Weg)\b\.?"
-    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}|,? \d{4,5})?"
+    # then a flat or unit after it ("Apt 3"), the town, a US state and the postcode or ZIP
+    r"(?:,? (?:Apt|Apartment|Unit|Suite|Ste|Flat|Floor)\.? ?#?\d{1,4}[A-Za-z]?)?"
+    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z]{2}(?= \d{5}))?"
+    r"(?:,? [A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}|,? \d{5}(?:-\d{4})?|,? \d{4})?"
 )
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b")
@@ -136,7 +142,7 @@ _NOT_NAMES = frozenset(
     January February March April May June July August September October November December
     Christmas Easter Slack Teams Zoom Jira Google Microsoft Apple Amazon Doctor Nurse I'm I’m
     I've I’ve I'd I’d I'll I’ll It's It’s That's That’s What's What’s Here's There's Let's
-    Don't Can't Didn't Won't""".split()
+    Don't Can't Didn't Won't Mr Mrs Ms Mx Miss Dr Prof Sir Dame Madam""".split()
 )
 
 PLACEHOLDER = {
@@ -251,7 +257,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
     may_name = _may_have_name(text)
     names = []
     cue = may_name and _may_have_name_cue(text)
-    honorific = may_name and _HONORIFIC_WORD.search(text) is not None
+    # An honorific is itself in _NOT_NAMES, and so may be the name after it ("Miss May").
+    honorific = _HONORIFIC_WORD.search(text) is not None
     if (cue or honorific) and _SPACE_CAPITAL.search(text) is not None:
         if cue:
             names.append(_NAME_CUE)
@@ -267,18 +274,24 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
     for rx in names:
         for m in rx.finditer(text):
             start, end = m.start(1), m.end(1)
-            words = m.group(1).split(" ")
-            # Keep only the leading capitalised words that are plausibly a name.
-            keep = []
-            for w in words:
-                if w in _NOT_NAMES:
-                    break
-                keep.append(w)
-            if not keep or (rx is _NAME_CUE and words[0] in _NOT_NAMES):
+            keep = _name_words(rx, m.group(1).split(" "))
+            if not keep:
                 continue
             end = start + len(" ".join(keep))
             out.append((start, end, "name", 6))
     return out
+
+
+def _name_words(rx: re.Pattern[str], words: list[str]) -> list[str]:
+    """The leading words of a cue, honorific or sign-off match that are plausibly a name:
+    up to the first known non-name; after an honorific the first word is a name whatever it
+    is ("Miss May", "Dr Will"); after a cue, none when the first is not ("I'm Sorry")."""
+    keep = []
+    for i, w in enumerate(words):
+        if w in _NOT_NAMES and not (i == 0 and rx is _HONORIFIC):
+            break
+        keep.append(w)
+    return keep
 
 
 def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:

@@ -115,6 +115,17 @@ def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> 
             "The ID field was updated in 2024; case 2024 closed.",
         ),
         ("Order ABCDEF shipped from the warehouse.", "Order ABCDEF shipped from the warehouse."),
+        # An account number said with "is" is an account, not a phone number.
+        ("my account is 12345678", "my account is [ACCOUNT]"),
+        # Addresses whole: a flat before the number, an apostrophe in the street's name, a
+        # unit, town, state and ZIP after it.
+        ("I live at flat 2, 17 Queen's Avenue, Leeds LS6 1AB.", "I live at [ADDRESS]."),
+        (
+            "My address is 42 Elm Road, Apt 3, Springfield, IL 62704 today",
+            "My address is [ADDRESS] today",
+        ),
+        # The honorific stays, the name goes, even a name that is also a word.
+        ("Spoke to Dr. Patel and Miss May.", "Spoke to Dr. [NAME] and Miss [NAME]."),
     ],
 )
 def test_card_details_identity_numbers_birth_dates_and_order_numbers(text, expected) -> None:
@@ -142,13 +153,8 @@ def _ungated_candidates(text: str) -> list:
     r._context_names(text, out)
     for rx in (r._NAME_CUE, r._HONORIFIC, r._SIGNOFF):
         for m in rx.finditer(text):
-            words = m.group(1).split(" ")
-            keep = []
-            for w in words:
-                if w in r._NOT_NAMES:
-                    break
-                keep.append(w)
-            if not keep or (rx is r._NAME_CUE and words[0] in r._NOT_NAMES):
+            keep = r._name_words(rx, m.group(1).split(" "))
+            if not keep:
                 continue
             out.append((m.start(1), m.start(1) + len(" ".join(keep)), "name", 6))
     return sorted(out)

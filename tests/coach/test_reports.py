@@ -279,6 +279,18 @@ def test_money_pressure_said_in_passing_is_a_disclosure(text: str, evidence: lis
         ("Some days I want to die.", "health", ["want to die"]),
         ("I'm on antidepressants.", "health", ["antidepressants"]),
         ("My ex keeps turning up at my house.", "safety", ["keeps turning up at my house"]),
+        (
+            "Honestly some days I don't see the point of going on.",
+            "health",
+            ["don't see the point of going on"],
+        ),
+        ("I had a miscarriage last month and I'm still not right.", "health", ["miscarriage"]),
+        (
+            "My partner checks my phone and won't let me see my friends.",
+            "safety",
+            ["partner checks my phone", "won't let me see my"],
+        ),
+        ("The shift lead grabbed my arm in the stockroom.", "safety", ["grabbed my arm"]),
     ],
 )
 def test_crisis_and_safety_said_in_other_words(text: str, kind: str, evidence: list[str]) -> None:
@@ -287,11 +299,21 @@ def test_crisis_and_safety_said_in_other_words(text: str, kind: str, evidence: l
     assert "emergency services" in found.referral
 
 
+def test_debt_said_as_facts_is_a_money_disclosure() -> None:
+    (found,) = detect_disclosure("I'm in a lot of debt and the bailiffs came today.")
+    assert (found.kind, [s.text for s in found.spans]) == (
+        "money",
+        ["in a lot of debt", "bailiffs"],
+    )
+
+
 def test_no_disclosure_in_ordinary_text() -> None:
     assert detect_disclosure("The parcel arrived a day late.") == ()
     for text in (
         "I want to kill this bug lol",
         "This deadline is killing me.",
         "The deploy keeps turning up errors.",
+        "The build pushed me over the limit on CI minutes.",
+        "My manager checks my pull requests every morning.",
     ):
         assert detect_disclosure(text) == (), text
