@@ -21,7 +21,7 @@ from .engine import text_keys
 from .lexicon import FLAGS, PITFALLS, compile_alternation, fold, load
 from .moves import marker_set
 from .spans import MAX_CHARS, MAX_SPANS, find_spans, spans_at
-from .state import emotion_hits
+from .state import emotion_hits, is_situation
 from .suggestions import SEEM
 from .types import FidelityReport, Span
 
@@ -97,10 +97,14 @@ def _content(text: str, stop: frozenset[str], feelings: list[tuple[int, int]]) -
 
 
 def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
-    """Emotion -> first words that expressed it, and where every feeling word is."""
+    """Emotion -> first words that expressed it, and where every feeling word is. How long
+    and how often ("for three weeks", "yet again") are what happened: content to bring
+    back, not a feeling to name."""
     out: dict[str, str] = {}
     where: list[tuple[int, int]] = []
     for emotion, s, e in emotion_hits(text):
+        if is_situation(text, s, e):
+            continue
         out.setdefault(emotion, text[s:e].lower())
         where.append((s, e))
     return out, where

@@ -99,12 +99,32 @@ class _Emotions:
         return out
 
 
+def _family_pattern(entry: dict) -> str:
+    """One emotion's words and the situations that suggest it, as one alternation."""
+    return rf"\b(?:{'|'.join([*entry['words'], *entry.get('situations', ())])})\b"
+
+
+@cache
+def _situations() -> re.Pattern | None:
+    """Every emotion's situations ("for three weeks", "yet again"), to tell them from words
+    that name a feeling."""
+    found = [w for e in load("emotions")["emotion"].values() for w in e.get("situations", ())]
+    return re.compile(r"\b(?:" + "|".join(found) + r")\b", FLAGS) if found else None
+
+
+def is_situation(text: str, start: int, end: int) -> bool:
+    """Whether the emotion hit ``text[start:end]`` is a situation that suggests the feeling
+    (how long, how often) rather than a word that names it."""
+    rx = _situations()
+    return rx is not None and rx.fullmatch(lower_same_length(text[start:end])) is not None
+
+
 @cache
 def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, Scanner]:
     data = load("emotions")
     groups, valence, need = [], {}, {}
     for name, entry in data["emotion"].items():
-        groups.append((name, rf"\b(?:{'|'.join(entry['words'])})\b"))
+        groups.append((name, _family_pattern(entry)))
         valence[name] = float(entry["valence"])
         need[name] = entry["need"]
     emotions = _Emotions(groups)
@@ -128,7 +148,7 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
     if not prefilter.available():
         return None
     data = load("emotions")
-    patterns = [rf"\b(?:{'|'.join(e['words'])})\b" for e in data["emotion"].values()]
+    patterns = [_family_pattern(e) for e in data["emotion"].values()]
     inten = data["intensity"]
     patterns += [
         r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b",

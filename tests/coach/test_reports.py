@@ -155,6 +155,19 @@ def test_thanks_for_a_deed_and_moved_measures(text, action, outcome) -> None:
             [],
             ["dropped from 40 to 12"],
         ),
+        # What people can now do, and a before-and-after.
+        (
+            "Thanks Priya for rewriting the onboarding guide, new starters now get set up in a "
+            "day instead of a week.",
+            ["new starters now get set up"],
+            ["in a day instead of a week"],
+        ),
+        (
+            "Kudos to Tom for fixing the payment bug; because of that, 300 customers could "
+            "check out on Black Friday.",
+            ["300 customers could check out"],
+            ["300 customers"],
+        ),
     ],
 )
 def test_effects_on_people_and_outcomes_for_the_work(text, effect, outcome) -> None:
@@ -165,6 +178,27 @@ def test_effects_on_people_and_outcomes_for_the_work(text, effect, outcome) -> N
 
 def test_a_plain_report_about_a_customer_has_no_outcome() -> None:
     assert specificity("The customer is asking for a refund.").outcome == ()
+
+
+def test_praise_words_before_a_deed_are_not_generic_but_praise_for_being_great_is() -> None:
+    assert specificity("Kudos to Tom for staying late to fix the payment bug.").generic == ()
+    report = specificity("Shout out to the support team for being awesome as always.")
+    assert [s.text for s in report.generic] == [
+        "Shout out to the support team for being awesome as always"
+    ]
+    assert report.score == 0.0 and report.nudge is not None
+
+
+def test_how_long_and_how_often_are_content_to_reflect_not_a_feeling_to_name() -> None:
+    said = "I've been covering for Sam for three weeks and nobody has noticed. I'm exhausted."
+    report = reflection_fidelity(said, "So you're annoyed at Sam.")
+    # "for three weeks" suggests frustration to the state, but they named exhaustion.
+    assert report.feelings_missed == ("exhausted",) and report.feeling_recall == 0.0
+    good = reflection_fidelity(
+        said, "You've carried Sam's work for three weeks and you're worn out."
+    )
+    assert good.feelings_captured == ("exhausted",) and good.feeling_recall == 1.0
+    assert {"three", "weeks"} <= set(good.captured)
 
 
 def test_thanks_for_nothing_in_particular_is_not_an_action() -> None:
