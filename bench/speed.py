@@ -7,11 +7,12 @@ run time and repeated in order if there are fewer than ``--n``. Measured in one 
 replies/second of the lexical path (``heard.coach.analyze``), of the semantic path
 (``CoachModel.analyze_batch``: every head of the model given with ``--model``, else the
 bundled encoder with untrained linear heads; torch on 2 threads; float32, bfloat16 or int8
-as the model chose in training unless ``--precision`` says), of the model's encoder alone, and of
-VADER; VADER and the lexical path take turns over three passes and each keeps its fastest
+as the model chose in training unless ``--precision`` says), of the same path given the
+words each reply answers (the seeker post, the seeker's last turn: a model that reads
+context reads more tokens), of the model's encoder alone, and of VADER; VADER and the lexical path take turns over three passes and each keeps its fastest
 (regexes compiled on first use and a shared machine's slow spells otherwise swing one pass
 by a quarter). Peak resident memory (``ru_maxrss``) with the model loaded is measured in a fresh
-process that loads the model and analyses all the replies in one batch, as a service would;
+process that loads the model and analyses all the replies, each with the words it answers, in one batch, as a service would;
 the peak of this benchmark's own process, which has also held the lexical path's 20,000
 analyses and VADER's, is recorded beside it. The load average
 is recorded beside the figures (the machine may be shared). Targets: lexical/VADER >= 3,
@@ -31,20 +32,27 @@ from pathlib import Path
 from bench._common import data_dir, lexical_engine, ratio, write_result
 
 
-def replies(root: Path, n: int) -> list[str]:
-    texts: list[str] = []
+def replies_with_contexts(root: Path, n: int) -> tuple[list[str], list[str]]:
+    """``n`` replies and, for each, what it answers: the EPITOME seeker post, or the
+    seeker's last turn before an ESConv supporter turn."""
+    pairs: list[tuple[str, str]] = []
     for split in ("train", "dev"):
         for stem in ("emotional-reactions",):  # the three files share their responses
             with (root / "epitome" / f"{stem}.{split}.csv").open(encoding="utf-8") as fh:
-                texts += [r["response_post"] for r in csv.DictReader(fh)]
+                pairs += [(r["response_post"], r["seeker_post"]) for r in csv.DictReader(fh)]
         with (root / "esconv" / f"{split}.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
-                if line.strip():
-                    texts += [
-                        t["text"] for t in json.loads(line)["dialog"] if t["speaker"] == "sys"
-                    ]
-    texts = [t for t in texts if t.strip()]
-    return (texts * (n // len(texts) + 1))[:n]
+                if not line.strip():
+                    continue
+                last = ""
+                for t in json.loads(line)["dialog"]:
+                    if t["speaker"] == "sys":
+                        pairs.append((t["text"], last))
+                    else:
+                        last = t["text"]
+    pairs = [p for p in pairs if p[0].strip()]
+    pairs = (pairs * (n // len(pairs) + 1))[:n]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def rate(fn, texts: list[str]) -> dict:
@@ -82,7 +90,9 @@ def _peak_mb_of_this_process() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _model_peak(model_dir: str | None, precision: str | None, texts: list[str], out) -> None:
+def _model_peak(
+    model_dir: str | None, precision: str | None, texts: list[str], contexts: list[str], out
+) -> None:
     from heard.coach.semantic import CoachModel
 
     if model_dir:
@@ -90,19 +100,21 @@ def _model_peak(model_dir: str | None, precision: str | None, texts: list[str], 
     else:
         model = CoachModel.from_base()
         model.set_precision(precision or "float")
-    model.analyze_batch(texts[:2000])
-    model.analyze_batch(texts)
+    model.analyze_batch(texts[:2000], contexts[:2000])
+    model.analyze_batch(texts, contexts)
     out.put(_peak_mb_of_this_process())
 
 
-def model_peak_mb(model_dir: str | None, precision: str | None, texts: list[str]) -> float:
+def model_peak_mb(
+    model_dir: str | None, precision: str | None, texts: list[str], contexts: list[str]
+) -> float:
     """Peak resident memory (MB) of a fresh process that loads the model and analyses
-    ``texts`` in one batch."""
+    ``texts``, each with its context, in one batch."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    child = ctx.Process(target=_model_peak, args=(model_dir, precision, texts, out))
+    child = ctx.Process(target=_model_peak, args=(model_dir, precision, texts, contexts, out))
     child.start()
     peak = out.get()
     child.join()
@@ -128,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     precision.add_argument("--quantize", action="store_true", help="same as --precision int8")
     precision.add_argument("--float", action="store_true", help="same as --precision float")
     args = ap.parse_args(argv)
-    texts = replies(data_dir(args.data), args.n)
+    texts, contexts = replies_with_contexts(data_dir(args.data), args.n)
     words = sum(len(t.split()) for t in texts) / len(texts)
     result: dict = {
         "replies": len(texts),
@@ -167,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     # builds its kernels once per sequence width, which would otherwise be charged to
     # whichever path is timed first.
     model.analyze_batch(texts[:2000])
+    model.analyze_batch(texts[:2000], contexts[:2000])
     # The encoder alone (mean-pooled embedding), to show what the heads and features add.
     result["embedding_only"] = rate(lambda ts: model.embed(ts), texts)
     result["semantic"] = rate(model.analyze_batch, texts) | {
@@ -177,19 +190,24 @@ def main(argv: list[str] | None = None) -> int:
         "model": args.model or "bundled encoder, untrained heads",
         "max_length": model.meta.get("max_length"),
         "layers": model.encoder.config.num_hidden_layers,
+        "context_tokens": model.meta.get("context_tokens", 0),
     }
+    # The same replies, each with the words it answers, as the Coach page and `heard score`
+    # pass them: a model that reads context reads up to ``context_tokens`` more per reply.
+    result["semantic_with_context"] = rate(lambda ts: model.analyze_batch(ts, contexts), texts)
     result["process_peak_mb"] = round(_peak_mb_of_this_process(), 1)
-    peak_mb = model_peak_mb(args.model, wanted, texts)
+    peak_mb = model_peak_mb(args.model, wanted, texts, contexts)
     result["peak_mb"] = round(peak_mb, 1)
     result["peak_measured"] = (
         f"a fresh process: the model loaded, warmed up on 2,000 replies, then all "
-        f"{len(texts):,} analysed in one batch"
+        f"{len(texts):,} analysed in one batch, each with the words it answers"
     )
     result["load_average"] = [round(x, 2) for x in os.getloadavg()]
 
     lex = result["lexical"].get("replies_per_second")
     vad = result["vader"]["replies_per_second"]
     sem = result["semantic"]["replies_per_second"]
+    sem_ctx = result["semantic_with_context"]["replies_per_second"]
     result["ratios"] = {"lexical_vs_vader": ratio(lex, vad), "semantic_vs_vader": ratio(sem, vad)}
     print(f"{len(texts)} replies, {words:.1f} words on average")
     print(f"  VADER     {vad:>9.1f} replies/s")
@@ -202,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  semantic  {sem:>9.1f} replies/s   (target >= 300; {torch.get_num_threads()} threads, "
         f"{model.meta.get('precision')})"
+    )
+    print(
+        f"  semantic, with the words each reply answers {sem_ctx:>9.1f} replies/s   "
+        f"(target >= 300; {result['semantic']['context_tokens']} context tokens read)"
     )
     emb = result["embedding_only"]["replies_per_second"]
     print(f"  embedding {emb:>9.1f} replies/s   (encoder alone, same replies)")

@@ -151,6 +151,53 @@ def mean_pool(hidden, mask):
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
 
+def reply_then_context(
+    tokenizer,
+    texts: Sequence[str],
+    contexts: Sequence[str | None] | None,
+    *,
+    max_length: int,
+    context_tokens: int,
+) -> tuple[list[list[int]], list[int]]:
+    """Per text, its token ids (up to ``max_length``) followed, when ``context_tokens`` and a
+    context are given, by the first ``context_tokens`` tokens of the other person's words
+    and a closing separator; and how many of the ids are the text's own.
+
+    The reply comes first, so its tokens (the ones the heads pool) sit where they would
+    without context, and the context is cut without touching the reply.
+    """
+    ids = tokenizer([t or "" for t in texts], truncation=True, max_length=max_length)["input_ids"]
+    own = [len(x) for x in ids]
+    if context_tokens and contexts is not None:
+        for i, extra in enumerate(context_ids(tokenizer, contexts, context_tokens)):
+            ids[i] = ids[i] + extra
+    return ids, own
+
+
+def context_ids(tokenizer, contexts: Sequence[str | None], context_tokens: int) -> list[list[int]]:
+    """Per context, the ids read after its reply: its first ``context_tokens`` tokens and a
+    separator; none for an empty context."""
+    out: list[list[int]] = [[] for _ in contexts]
+    given = [i for i, c in enumerate(contexts) if c]
+    if given:
+        more = tokenizer(
+            [contexts[i] for i in given],
+            add_special_tokens=False,
+            truncation=True,
+            max_length=context_tokens,
+        )["input_ids"]
+        for i, extra in zip(given, more, strict=True):
+            out[i] = [*extra, tokenizer.sep_token_id]
+    return out
+
+
+def own_mask(mask, lengths: Sequence[int]):
+    """``mask`` with every position from ``lengths[row]`` on cleared (the context's tokens)."""
+    torch = _torch()
+    positions = torch.arange(mask.shape[1]).unsqueeze(0)
+    return mask * (positions < torch.tensor(lengths).unsqueeze(1)).to(mask.dtype)
+
+
 def _batches(n_items: int, lengths: Sequence[int], batch_size: int) -> Iterable[list[int]]:
     # Sorting by length keeps padding (wasted work) low; results are put back in order.
     order = sorted(range(n_items), key=lambda i: lengths[i])
@@ -170,6 +217,7 @@ def _encode(
     pooled_out: bool = True,
     bf16: bool = False,
     extra=None,
+    context_tokens: int = 0,
 ):
     """Mean-pooled vectors (and optionally head logits) for texts, in input order.
 
@@ -177,6 +225,8 @@ def _encode(
     (little padding); with ``pooled_out=False`` only the head logits are kept. With
     ``bf16`` the encoder's products run in bfloat16; pooling and heads stay float32.
     ``extra`` (a tensor, one row per text) is appended to each pooled vector the heads read.
+    With ``context_tokens`` each text is read with the start of its context after it
+    (:func:`reply_then_context`), and only the text's own tokens are pooled.
     """
     torch = _torch()
     n = len(texts)
@@ -186,16 +236,21 @@ def _encode(
     if n == 0:
         return pooled, logits
     batch_texts = [t or "" for t in texts]
-    if contexts is not None:
+    own = None
+    if context_tokens:
+        ids_all, own = reply_then_context(
+            tokenizer, batch_texts, contexts, max_length=max_length, context_tokens=context_tokens
+        )
+    elif contexts is not None:
         enc = tokenizer(
             [c or "" for c in contexts],
             batch_texts,
             truncation="longest_first",
             max_length=max_length,
         )
+        ids_all = enc["input_ids"]
     else:
-        enc = tokenizer(batch_texts, truncation=True, max_length=max_length)
-    ids_all = enc["input_ids"]
+        ids_all = tokenizer(batch_texts, truncation=True, max_length=max_length)["input_ids"]
     pad_id = tokenizer.pad_token_id or 0
     with torch.inference_mode():
         for idx in _batches(n, [len(x) for x in ids_all], batch_size):
@@ -209,6 +264,8 @@ def _encode(
                 out = encoder(input_ids=ids, attention_mask=mask)
             states = out.last_hidden_state.float()
             del out
+            if own is not None:  # the context was read, not pooled
+                mask = own_mask(mask, [own[i] for i in idx])
             if pooled_out:
                 pooled[idx] = mean_pool(states, mask)
             if heads is not None:
@@ -855,7 +912,8 @@ class CoachModel:
             return out
         self.encoder.eval()
         self.heads.eval()
-        use = contexts if self.meta.get("use_context") else None
+        read_context = self.meta.get("use_context") or self.meta.get("context_tokens")
+        use = contexts if read_context else None
         extra = None
         if self.meta.get("lexical_labels") is not None:
             if analyses is None:
@@ -872,6 +930,7 @@ class CoachModel:
             pooled_out=False,
             bf16=self.bf16,
             extra=extra,
+            context_tokens=int(self.meta.get("context_tokens", 0)),
         )
         return {k: v.numpy() for k, v in logits.items() if k in names}
 
@@ -926,7 +985,7 @@ class CoachModel:
         """Levels and strategy for many replies from one encoder pass each.
 
         ``contexts`` (the seeker's words before each reply) are used by models that read
-        them; the strategy is always judged from the reply alone. ``analyses``, the
+        them (every head then reads the same pass). ``analyses``, the
         lexical engine's results for the same replies, save models that read them from
         analysing again.
         """

@@ -3,7 +3,9 @@
 By default (``--mode finetune``) the bundled all-MiniLM-L6-v2 encoder is cut to its lowest
 ``--layers`` layers and the upper ones are fine-tuned on the EPITOME pairs with one
 multi-task objective: the levels (0/1/2) of the three mechanisms from the pooled reply,
-and, per token, whether it lies inside an evidence phrase the annotators marked. That
+and, per token, whether it lies inside an evidence phrase the annotators marked. Each reply
+is read with the first ``--context-tokens`` (32) tokens of the seeker's words after it, so
+its tokens attend to what it answers; the heads pool the reply's own tokens. That
 token tagger stays in the model: each mechanism's head also reads the reply's tokens pooled
 with weights from the tagger's scores for it (``--no-evidence-pool`` leaves this out). The epoch
 and per-class decision offsets are chosen on a held-out 15 % of the training pairs
@@ -67,7 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heard.coach.semantic import EPITOME_TASKS, LEVELS, STRATEGIES
+from heard.coach.semantic import EPITOME_TASKS, LEVELS, STRATEGIES, context_ids
 
 _FORBIDDEN = {"dev", "test", "tests", "valid", "validation", "val", "heldout", "eval"}
 _EPITOME_FILES = {
@@ -308,6 +310,11 @@ class TrainConfig:
     # costs a fraction of full fine-tuning on a 2-core machine (0 = fine-tune everything).
     freeze_layers: int = 2
     rationale_weight: float = 0.5
+    # Read each reply with the first this many tokens of the seeker's words after it (the
+    # heads still pool the reply's tokens only); 0 reads the reply alone. On the held-out
+    # training pairs of two seeds, 32 tokens raised the mean macro-F1 of the three
+    # mechanisms from 0.753 to 0.783 and from 0.742 to 0.759 (48 tokens: 0.784, 0.758).
+    context_tokens: int = 32
     # Each mechanism's head also reads the reply's tokens pooled with weights from that
     # mechanism's evidence scores (the rationale tagger, kept in the model): one evidence
     # phrase in a long reply is not averaged away.
@@ -355,8 +362,7 @@ def _tokenize_epitome(tokenizer, examples: list[EpitomeExample], cfg: TrainConfi
     """Token ids plus, per task, a 0/1 tag per token: inside one of the rationale phrases."""
     items = []
     for ex in examples:
-        # The reply alone: the strategy head reads the same pass, and replies are judged
-        # without the seeker's words when there are none.
+        # The reply's own tokens (tagged below), then the start of the seeker's words.
         enc = tokenizer(
             ex.response,
             truncation=True,
@@ -377,7 +383,10 @@ def _tokenize_epitome(tokenizer, examples: list[EpitomeExample], cfg: TrainConfi
                 1.0 if inside and any(s < e2 and s2 < e for s2, e2 in spans) and e > s else 0.0
                 for inside, (s, e) in zip(in_response, offsets, strict=True)
             ]
-        items.append((enc["input_ids"], tags, ex.levels))
+        items.append((enc["input_ids"], tags, ex.levels, len(enc["input_ids"])))
+    if cfg.context_tokens:
+        extras = context_ids(tokenizer, [ex.seeker for ex in examples], cfg.context_tokens)
+        items = [(ids + extra, *rest) for (ids, *rest), extra in zip(items, extras, strict=True)]
     return items
 
 
@@ -514,6 +523,7 @@ def train_model(
         lexical_features,
         lexical_labels,
         lexical_width,
+        own_mask,
     )
 
     cfg = cfg or TrainConfig()
@@ -532,7 +542,14 @@ def train_model(
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
 
-    model = CoachModel.from_base({"max_length": cfg.max_length, "use_context": False, "bias": {}})
+    model = CoachModel.from_base(
+        {
+            "max_length": cfg.max_length,
+            "use_context": False,
+            "context_tokens": cfg.context_tokens,
+            "bias": {},
+        }
+    )
     tok, encoder, heads = model.tokenizer, model.encoder, model.heads
     hidden = encoder.config.hidden_size
     lexical = None
@@ -646,15 +663,17 @@ def train_model(
         log(f"cached the {frozen} frozen layers ({time.monotonic() - started:.0f}s)")
 
     def forward(kind: str, items, idx: list[int]):
-        """Last hidden states for ``items[idx]`` (through the trainable layers only)."""
+        """Last hidden states for ``items[idx]`` (through the trainable layers only), the
+        ids and the mask of the reply's own tokens (the ones the heads read)."""
         ids, mask = _pad(torch, [items[i][0] for i in idx], pad_id)
+        own = own_mask(mask, [items[i][3] for i in idx])
         if not frozen:
-            return encoder(input_ids=ids, attention_mask=mask).last_hidden_state, ids, mask
+            return encoder(input_ids=ids, attention_mask=mask).last_hidden_state, ids, own
         h = torch.zeros((len(idx), ids.shape[1], hidden))
         for b, i in enumerate(idx):
             c = caches[kind][i]
             h[b, : c.shape[0]] = c.float()
-        return run_layers(h, mask, layers[frozen:]), ids, mask
+        return run_layers(h, mask, layers[frozen:]), ids, own
 
     def class_weights(examples: list[EpitomeExample]):
         return {
@@ -961,7 +980,14 @@ def train_model(
     if turns:
         texts = [t.text for t in turns]
         pooled, _ = _encode(
-            tok, encoder, texts, None, max_length=cfg.max_length, batch_size=64, bf16=bf16
+            tok,
+            encoder,
+            texts,
+            [t.context or None for t in turns],
+            max_length=cfg.max_length,
+            batch_size=64,
+            bf16=bf16,
+            context_tokens=cfg.context_tokens,
         )
         # Scaled to unit mean norm: the solver converges in far fewer steps; the scale is
         # folded back into the copied weights.
@@ -1302,6 +1328,7 @@ def _run(args: argparse.Namespace) -> int:
         folds=args.folds,
         runs=args.runs,
         evidence_pool=args.evidence_pool,
+        context_tokens=args.context_tokens,
     )
     try:
         train(args.data, args.out, cfg=cfg, log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -1399,6 +1426,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="N",
         help="train N times from the same start in different data orders and keep the mean "
         "of their weights: steadier, no slower to answer (finetune mode; costs N runs)",
+    )
+    parser.add_argument(
+        "--context-tokens",
+        type=int,
+        default=TrainConfig.context_tokens,
+        metavar="N",
+        help="read each reply with the first N tokens of the other person's message after "
+        "it (finetune mode; 0 reads the reply alone)",
     )
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.set_defaults(func=_run, handler=_run)

@@ -479,10 +479,13 @@ def test_finetuning_is_the_default_and_its_options_parse():
     args = parser.parse_args(["train", "--data", "d", "--out", "o"])
     assert (args.mode, args.layers, args.max_length) == ("finetune", 4, 96)
     assert args.evidence_pool is True and args.runs == 1
+    assert args.context_tokens == 32  # each reply read with the start of the seeker's words
     args = parser.parse_args(
         ["train", "--data", "d", "--out", "o", "--layers", "6", "--lr", "5e-5", "--runs", "3"]
     )
     assert (args.layers, args.lr, args.runs) == (6, 5e-5, 3)
+    args = parser.parse_args(["train", "--data", "d", "--out", "o", "--context-tokens", "0"])
+    assert args.context_tokens == 0
     args = parser.parse_args(["train", "--data", "d", "--out", "o", "--no-evidence-pool"])
     assert args.evidence_pool is False
 
@@ -525,3 +528,66 @@ def test_evidence_pooling_model_keeps_its_tagger_and_learns_the_marked_phrases(t
     marked = scores[torch.tensor(inside)]
     rest = scores[~torch.tensor(inside)]
     assert marked.mean() > rest.mean()
+
+
+@pytest.mark.semantic
+def test_reply_then_context_keeps_the_reply_whole_and_cuts_the_context():
+    _needs_torch()
+    from heard.coach.semantic import load_encoder, reply_then_context
+
+    tok, _ = load_encoder()
+    reply, context = "That sounds hard.", "My manager ignored me again at the meeting today."
+    alone = tok([reply])["input_ids"][0]
+    ids, own = reply_then_context(
+        tok, [reply, reply], [context, None], max_length=32, context_tokens=4
+    )
+    # The reply's ids come first, as without context; then four of the context's and [SEP].
+    assert own == [len(alone), len(alone)]
+    assert ids[0][: len(alone)] == alone
+    assert ids[0][len(alone) :] == tok(context, add_special_tokens=False)["input_ids"][:4] + [
+        tok.sep_token_id
+    ]
+    assert ids[1] == alone  # no context: the reply alone
+    assert reply_then_context(tok, [reply], [context], max_length=32, context_tokens=0) == (
+        [alone],
+        [len(alone)],
+    )
+
+
+@pytest.mark.semantic
+def test_a_model_trained_with_context_reads_it_and_pools_the_reply_alone(tmp_path):
+    torch = _needs_torch()
+    from dataclasses import replace
+
+    from heard.coach.semantic import _encode, own_mask
+
+    data = write_generic_layout(tmp_path / "data", n=12)
+    cfg = replace(TINY_FINETUNE, context_tokens=8, precision="float")
+    report = train(data, tmp_path / "ctx", cfg=cfg, log=lambda m: None)
+    assert report["config"]["context_tokens"] == 8
+    model = _check_predictions(tmp_path / "ctx", tmp_path)
+    assert model.meta["context_tokens"] == 8
+    reply = "That sounds hard. What happened?"
+    # The context changes what the reply's tokens mean (they attend to it) ...
+    with_context = model.scores([reply], ["I lost my job today and I'm scared."])
+    without = model.scores([reply], [None])
+    assert not all(
+        torch.allclose(torch.from_numpy(with_context[t]), torch.from_numpy(without[t]))
+        for t in EPITOME_TASKS
+    )
+    # ... but only the reply's own tokens are pooled.
+    assert own_mask(torch.ones((2, 5), dtype=torch.long), [3, 5]).tolist() == [
+        [1, 1, 1, 0, 0],
+        [1, 1, 1, 1, 1],
+    ]
+    pooled, _ = _encode(
+        model.tokenizer,
+        model.encoder,
+        [reply],
+        [""],
+        max_length=32,
+        batch_size=8,
+        context_tokens=8,
+    )
+    alone, _ = _encode(model.tokenizer, model.encoder, [reply], None, max_length=32, batch_size=8)
+    assert torch.allclose(pooled, alone, atol=1e-5)  # an empty context adds nothing
