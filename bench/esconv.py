@@ -149,14 +149,20 @@ def main(argv: list[str] | None = None) -> int:
 
         model = CoachModel.load(args.model)
         t0 = time.perf_counter()
-        pred = model.strategies([text for text, _, _ in turns])
+        # Each turn with the seeker's last words, as in training and in the product.
+        pred = model.strategies([text for text, _, _ in turns], [ctx for _, ctx, _ in turns])
         result["strategy"]["trained"] = strategy_scores(gold, pred) | {
             "seconds": round(time.perf_counter() - t0, 2)
         }
         sem_scores = []
         for conv in rated:
-            sys_turns = [t["text"] for t in conv["dialog"] if t["speaker"] == "sys"]
-            levels = model.epitome_levels([("", t) for t in sys_turns])
+            pairs, last = [], ""
+            for t in conv["dialog"]:
+                if t["speaker"] == "sys":
+                    pairs.append((last, t["text"]))
+                else:
+                    last = t["text"]
+            levels = model.epitome_levels(pairs)
             per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
             sem_scores.append(sum(per_turn) / len(per_turn))
         result["empathy_correlation"]["trained_mean_epitome"] = spearman(sem_scores, ratings)

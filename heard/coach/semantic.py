@@ -967,11 +967,18 @@ class CoachModel:
         levels = {t: self._decide(t, scores[t]) for t in EPITOME_TASKS}
         return [{t: int(levels[t][i]) for t in EPITOME_TASKS} for i in range(len(pairs))]
 
-    def strategies(self, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH) -> list[str]:
-        """One of the eight ESConv strategy names for each supporter turn."""
+    def strategies(
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[str | None] | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+    ) -> list[str]:
+        """One of the eight ESConv strategy names for each supporter turn (read with the
+        seeker's words before it, ``contexts``, by models that read them)."""
         if not texts:
             return []
-        scores = self.scores(list(texts), None, names=("strategy",), batch_size=batch_size)
+        scores = self.scores(list(texts), contexts, names=("strategy",), batch_size=batch_size)
         return [STRATEGIES[i] for i in self._decide("strategy", scores["strategy"])]
 
     def analyze_batch(

@@ -575,6 +575,11 @@ def test_a_model_trained_with_context_reads_it_and_pools_the_reply_alone(tmp_pat
         torch.allclose(torch.from_numpy(with_context[t]), torch.from_numpy(without[t]))
         for t in EPITOME_TASKS
     )
+    # Every head reads the same pass: the strategy too, with the context given.
+    context = "I lost my job today and I'm scared."
+    both = model.analyze_batch([reply], [context])
+    assert model.strategies([reply], [context]) == [both[0]["strategy"]]
+    assert model.epitome_levels([(context, reply)]) == [both[0]["epitome"]]
     # ... but only the reply's own tokens are pooled.
     assert own_mask(torch.ones((2, 5), dtype=torch.long), [3, 5]).tolist() == [
         [1, 1, 1, 0, 0],
