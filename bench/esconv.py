@@ -4,11 +4,13 @@
 
 1. Strategy of each supporter turn (8 classes), macro-F1 and accuracy: the shipped lexical
    engine (``analyze(turn, context=last seeker turn).strategy``) and, with ``--model``, the
-   trained head.
+   trained head (given the last seeker turn too; a model that reads context is also scored
+   on the turns alone).
 2. Spearman correlation between ``analyze_conversation(...).empathy_score`` and the seeker's
    own ``survey_score.seeker.empathy`` rating (1-5), beside the peer: VADER's mean compound
    sentiment of the supporter's turns (published at about 0.15). With ``--model`` the mean
-   EPITOME level the trained heads give the supporter's turns is reported too, and the
+   EPITOME level the trained heads give the supporter's turns is reported too (with the
+   last seeker turn, and for a model that reads context also without it), and the
    conversation score with the model reading each reply. The lexical score and VADER are
    also correlated on the train split (800 rated conversations), a steadier reading.
 Results go to ``bench/results/esconv.json``.
@@ -149,23 +151,38 @@ def main(argv: list[str] | None = None) -> int:
 
         model = CoachModel.load(args.model)
         t0 = time.perf_counter()
-        # Each turn with the seeker's last words, as in training and in the product.
-        pred = model.strategies([text for text, _, _ in turns], [ctx for _, ctx, _ in turns])
+        # Each turn with the seeker's last words, as in training and in the product; a
+        # model that reads context is also scored on the replies alone, to show what the
+        # context does on this data.
+        texts = [text for text, _, _ in turns]
+        pred = model.strategies(texts, [ctx for _, ctx, _ in turns])
         result["strategy"]["trained"] = strategy_scores(gold, pred) | {
             "seconds": round(time.perf_counter() - t0, 2)
         }
-        sem_scores = []
-        for conv in rated:
-            pairs, last = [], ""
-            for t in conv["dialog"]:
-                if t["speaker"] == "sys":
-                    pairs.append((last, t["text"]))
-                else:
-                    last = t["text"]
-            levels = model.epitome_levels(pairs)
-            per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
-            sem_scores.append(sum(per_turn) / len(per_turn))
-        result["empathy_correlation"]["trained_mean_epitome"] = spearman(sem_scores, ratings)
+        reads_context = bool(model.meta.get("context_tokens"))
+        if reads_context:
+            result["strategy"]["trained, reply alone"] = strategy_scores(
+                gold, model.strategies(texts)
+            )
+
+        def mean_levels(with_context: bool) -> list[float]:
+            out = []
+            for conv in rated:
+                pairs, last = [], ""
+                for t in conv["dialog"]:
+                    if t["speaker"] == "sys":
+                        pairs.append((last if with_context else "", t["text"]))
+                    else:
+                        last = t["text"]
+                levels = model.epitome_levels(pairs)
+                per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
+                out.append(sum(per_turn) / len(per_turn))
+            return out
+
+        corr = result["empathy_correlation"]
+        corr["trained_mean_epitome"] = spearman(mean_levels(True), ratings)
+        if reads_context:
+            corr["trained_mean_epitome_reply_alone"] = spearman(mean_levels(False), ratings)
         if analyze_conversation is not None:
             # The product's own conversation score, with the model reading each reply.
             t0 = time.perf_counter()
