@@ -305,6 +305,20 @@ TEAM_CONTEXT = "I keep getting talked over in stand-up and I feel completely unh
                 "I'll stay on the line until",
             ],
         ),
+        (
+            "Wow, that's a lot. How are you holding up?",
+            "My mum's in hospital, I'm moving house and my laptop just died.",
+            "move",
+            "acknowledging_impact",
+            ["that's a lot"],
+        ),
+        (
+            "It's company policy, I can't do anything about it.",
+            "Why can't I get a refund? The item arrived broken.",
+            "pitfall",
+            "defensiveness",
+            ["It's company policy", "I can't do anything about it"],
+        ),
         # The stock close while the problem is still open.
         (
             "No worries at all! Is there anything else I can help you with today?",

@@ -72,6 +72,30 @@ from heard.coach.state import read_state, tone
         ),
         ("I'm a bit lost with the new expenses form.", "confusion", "confused", "cognitive"),
         ("You lost my booking.", "frustration", "stuck", "behavioural"),
+        # A laptop that died is a failure, not a bereavement; a missed flight is frustration.
+        ("My laptop just died and I lost my basket.", "frustration", "stuck", "behavioural"),
+        ("I missed my flight because your app crashed.", "frustration", "stuck", "behavioural"),
+        ("I lost my job.", "sadness", "upset", "emotional"),
+        # Turned away, or decided over.
+        (
+            "I tried to explain it to my manager and she just walked away.",
+            "hurt",
+            "upset",
+            "emotional",
+        ),
+        (
+            "I don't mind working hard but this deadline was set without asking anyone.",
+            "hurt",
+            "upset",
+            "emotional",
+        ),
+        (
+            "I've got my review tomorrow and I can't stop thinking about it.",
+            "anxiety",
+            "upset",
+            "emotional",
+        ),
+        ("I've had a really rough week.", "sadness", "upset", "emotional"),
         (
             "The handover was a mess, I got the pager and no runbook.",
             "frustration",
