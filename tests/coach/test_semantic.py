@@ -396,3 +396,22 @@ def test_heads_without_a_tagger_read_the_pooled_reply_alone(base_model):
         assert "evidence" not in out
         for name, head in base_model.heads.items():
             assert torch.allclose(out[name], head(vec))
+
+
+@pytest.mark.semantic
+def test_padding_batches_to_a_few_widths_changes_no_vector(base_model):
+    import torch
+
+    from heard.coach.semantic import WIDTH_STEP, _encode, mean_pool
+
+    texts = ["Okay.", "That sounds really hard, I'm sorry. What happened after the meeting?"]
+    pooled, _ = _encode(
+        base_model.tokenizer, base_model.encoder, texts, None, max_length=64, batch_size=8
+    )
+    for i, text in enumerate(texts):
+        enc = base_model.tokenizer([text], return_tensors="pt")
+        assert enc["input_ids"].shape[1] % WIDTH_STEP  # these lengths do get padded
+        with torch.inference_mode():
+            states = base_model.encoder(**enc).last_hidden_state
+        alone = mean_pool(states, enc["attention_mask"])[0]
+        assert torch.allclose(pooled[i], alone, atol=1e-5)
