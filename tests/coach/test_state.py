@@ -96,6 +96,8 @@ from heard.coach.state import read_state, tone
             "emotional",
         ),
         ("I've had a really rough week.", "sadness", "upset", "emotional"),
+        ("They changed the plan and nobody warned us.", "hurt", "upset", "emotional"),
+        ("You made me look stupid in the demo.", "shame", "upset", "emotional"),
         (
             "The handover was a mess, I got the pager and no runbook.",
             "frustration",
