@@ -9,7 +9,7 @@ from .lexicon import FLAGS, compile_alternation, fold, load
 from .spans import MAX_CHARS, find_spans
 from .types import BlameReport
 
-_SHOULD = re.compile(r"\bshould (?:have|'ve)\b", FLAGS)
+_SHOULD = re.compile(r"\bshould(?: have|'ve)\b", FLAGS)
 
 
 @cache
@@ -34,7 +34,7 @@ def blame_language(text: str) -> BlameReport:
     blame = tuple(find_spans(blame_rx, scanned, original))
     learning = tuple(find_spans(learning_rx, scanned, original))
     if not blame:
-        score = 1.0 if learning or original.strip() else 1.0
+        score = 1.0
     else:
         score = len(learning) / (len(learning) + 1.5 * len(blame))
     tips = load("blame")["suggestions"]

@@ -221,6 +221,28 @@ def test_a_person_named_as_the_cause_is_blame(text: str, evidence: list[str]) ->
     assert [s.text for s in blame_language(text).blame] == evidence
 
 
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("QA should have caught this.", ["QA should have caught"]),
+        ("The vendor dropped the ball again.", ["The vendor dropped the ball"]),
+        ("Nobody bothered to check the migration.", ["Nobody bothered to"]),
+        ("Sam should've tested it.", ["Sam should've tested"]),
+        ("He should've known.", ["He should've known"]),
+    ],
+)
+def test_a_team_a_vendor_or_nobody_named_as_the_cause_is_blame(text, evidence) -> None:
+    report = blame_language(text)
+    assert [s.text for s in report.blame] == evidence and report.score == 0.0
+
+
+def test_should_have_with_a_thing_is_not_a_counterfactual() -> None:
+    assert blame_language("Support should have an on-call rota.").blame == ()
+    assert blame_language("We should've tested it.").suggestions == (
+        "Swap 'should have' for 'what would have helped us catch this?'",
+    )
+
+
 def test_a_system_named_as_the_cause_is_not_blame() -> None:
     for text in (
         "The tests didn't run because the pipeline skipped them.",
