@@ -112,3 +112,22 @@ def test_the_need_of_good_news_is_not_called_upset() -> None:
     )
     assert need_text(read_state("Thank you so much.")) == "emotional resonance (they are thankful)"
     assert need_text(read_state("I'm furious.")) == "emotional resonance (they are upset)"
+
+
+def test_load_hurt_and_shame_at_work_get_lines_a_lead_would_say() -> None:
+    tired = pick_phrase("next_steps", "exhaustion", "upset", seed="x")
+    assert tired.startswith("Let's take [one thing] off your plate")
+    hurt = pick_phrase("next_steps", "hurt", "upset", seed="x")
+    assert "part of [the next decision]" in hurt
+    shown_up = analyze(
+        "OK, I'll look into it.",
+        context="You made me look stupid in front of the client.",
+    )
+    lines = " ".join(
+        [s.text for s in shown_up.suggestions]
+        + [a for s in shown_up.suggestions for a in s.alternatives]
+    )
+    assert "technical problem" not in lines
+    assert pick_phrase("exploring_question", "shame", "upset", seed="x").startswith(
+        "What would help you feel ready"
+    )
