@@ -17,6 +17,18 @@ RESULTS = REPO / "bench" / "results"
 DEFAULT_DATA = Path(os.environ.get("HEARD_BENCH_DATA", REPO.parent / "shared" / "data"))
 
 
+def supporter_turns_with_context(conv: dict) -> list[tuple[dict, str]]:
+    """Each supporter (``sys``) turn of an ESConv conversation, with the seeker's last words
+    before it (stripped; "" before the seeker has spoken)."""
+    out, last = [], ""
+    for turn in conv["dialog"]:
+        if turn["speaker"] == "sys":
+            out.append((turn, last))
+        else:
+            last = (turn.get("text") or "").strip()
+    return out
+
+
 def data_dir(arg: str | None) -> Path:
     path = Path(arg).expanduser() if arg else DEFAULT_DATA
     if not path.is_dir():

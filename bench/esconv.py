@@ -23,7 +23,13 @@ import json
 import time
 from pathlib import Path
 
-from bench._common import data_dir, lexical_engine, ratio, write_result
+from bench._common import (
+    data_dir,
+    lexical_engine,
+    ratio,
+    supporter_turns_with_context,
+    write_result,
+)
 from heard.coach.epitome import STRATEGIES
 
 VADER_PUBLISHED = 0.15
@@ -48,14 +54,10 @@ def supporter_turns(conversations: list[dict]) -> list[tuple[str, str, str]]:
     """(text, last seeker words, strategy) for every labelled supporter turn."""
     out = []
     for conv in conversations:
-        context = ""
-        for turn in conv["dialog"]:
+        for turn, context in supporter_turns_with_context(conv):
             text = (turn.get("text") or "").strip()
-            if turn["speaker"] == "sys":
-                if turn.get("strategy") in STRATEGIES and text:
-                    out.append((text, context, turn["strategy"]))
-            else:
-                context = text
+            if turn.get("strategy") in STRATEGIES and text:
+                out.append((text, context, turn["strategy"]))
     return out
 
 
@@ -168,12 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         def mean_levels(with_context: bool) -> list[float]:
             out = []
             for conv in rated:
-                pairs, last = [], ""
-                for t in conv["dialog"]:
-                    if t["speaker"] == "sys":
-                        pairs.append((last if with_context else "", t["text"]))
-                    else:
-                        last = t["text"]
+                pairs = [
+                    (last if with_context else "", t["text"])
+                    for t, last in supporter_turns_with_context(conv)
+                ]
                 levels = model.epitome_levels(pairs)
                 per_turn = [sum(lv[k] for k in EPITOME_TASKS) / 6 for lv in levels] or [0.0]
                 out.append(sum(per_turn) / len(per_turn))

@@ -9,10 +9,12 @@ replies/second of the lexical path (``heard.coach.analyze``), of the semantic pa
 bundled encoder with untrained linear heads; torch on 2 threads; float32, bfloat16 or int8
 as the model chose in training unless ``--precision`` says), of the same path given the
 words each reply answers (the seeker post, the seeker's last turn: a model that reads
-context reads more tokens), of the model's encoder alone, and of VADER; VADER and the lexical path take turns over three passes and each keeps its fastest
-(regexes compiled on first use and a shared machine's slow spells otherwise swing one pass
-by a quarter). Peak resident memory (``ru_maxrss``) with the model loaded is measured in a fresh
-process that loads the model and analyses all the replies, each with the words it answers, in one batch, as a service would;
+context reads more tokens), of the model's encoder alone, and of VADER. VADER and the
+lexical path take turns over three passes and each keeps its fastest (regexes compiled on
+first use and a shared machine's slow spells otherwise swing one pass by a quarter). Peak
+resident memory (``ru_maxrss``) with the model loaded is measured in a fresh process that
+loads the model and analyses all the replies, each with the words it answers, in one
+batch, as a service would;
 the peak of this benchmark's own process, which has also held the lexical path's 20,000
 analyses and VADER's, is recorded beside it. The load average
 is recorded beside the figures (the machine may be shared). Targets: lexical/VADER >= 3,
@@ -29,7 +31,13 @@ import resource
 import time
 from pathlib import Path
 
-from bench._common import data_dir, lexical_engine, ratio, write_result
+from bench._common import (
+    data_dir,
+    lexical_engine,
+    ratio,
+    supporter_turns_with_context,
+    write_result,
+)
 
 
 def replies_with_contexts(root: Path, n: int) -> tuple[list[str], list[str]]:
@@ -42,14 +50,11 @@ def replies_with_contexts(root: Path, n: int) -> tuple[list[str], list[str]]:
                 pairs += [(r["response_post"], r["seeker_post"]) for r in csv.DictReader(fh)]
         with (root / "esconv" / f"{split}.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
-                if not line.strip():
-                    continue
-                last = ""
-                for t in json.loads(line)["dialog"]:
-                    if t["speaker"] == "sys":
-                        pairs.append((t["text"], last))
-                    else:
-                        last = t["text"]
+                if line.strip():
+                    pairs += [
+                        (t["text"], last)
+                        for t, last in supporter_turns_with_context(json.loads(line))
+                    ]
     pairs = [p for p in pairs if p[0].strip()]
     pairs = (pairs * (n // len(pairs) + 1))[:n]
     return [p[0] for p in pairs], [p[1] for p in pairs]

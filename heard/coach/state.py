@@ -197,15 +197,17 @@ def _with_emoji(hits: list[tuple[str, int, int]], folded: str) -> list[tuple[str
     return sorted(hits + found, key=lambda h: h[1]) if found else hits
 
 
-def _hits(folded: str, low: str) -> list[tuple[str, int, int]]:
-    may = _may_match(low)
+def _hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
+    """Every emotion word and emoji of the folded text (``low``: lower-cased, same length),
+    reading only the emotions the prefilter's ``may`` (see :func:`_may_match`) allows."""
     return _with_emoji(_compiled()[0].hits(folded, low, None if may is None else may[0]), folded)
 
 
 def emotion_hits(text: str) -> list[tuple[str, int, int]]:
     """(emotion, start, end) for every emotion word in ``text``."""
     folded = fold(text)
-    return _hits(folded, lower_same_length(folded))
+    low = lower_same_length(folded)
+    return _hits(folded, low, _may_match(low))
 
 
 def tone(text: str) -> float:
@@ -250,11 +252,11 @@ def _intensity(
 
 def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
-    emotions, valence, need_of, _, _ = _compiled()
+    _, valence, need_of, _, _ = _compiled()
     folded = fold(context)
     low = lower_same_length(folded)
     may = _may_match(low)
-    hits = _with_emoji(emotions.hits(folded, low, None if may is None else may[0]), folded)
+    hits = _hits(folded, low, may)
     intensity = _intensity(context, folded, low, len(hits), may)
     # Need scores: the emotions' needs first (in the order the emotions were first found),
     # then "stuck" words, questions and intensity, added in that order.
