@@ -575,3 +575,29 @@ def test_hard_moments_with_an_angry_customer(reply, moves, pitfalls) -> None:
 def test_whatever_they_prefer_is_still_a_choice() -> None:
     result = analyze("We can do whatever you prefer.", context=ANGRY)
     assert result.has("offering_support") and not result.has("mirroring_anger")
+
+
+@pytest.mark.parametrize(
+    ("reply", "found"),
+    [
+        (
+            "I'm so sorry - missing her birthday is awful.",
+            {
+                "emotion_labelling": ["missing her birthday is awful"],
+                "acknowledging_impact": ["missing her birthday"],
+                "concrete_apology": ["I'm so sorry"],
+            },
+        ),
+        (
+            "Our delay made you miss your flight.",
+            {"acknowledging_impact": ["made you miss your flight"]},
+        ),
+        # Missing things that cost them nothing are not their loss named.
+        ("You might miss the train if you wait.", {}),
+        ("Did I miss the deadline?", {}),
+        ("The missing parcel is at the depot.", {}),
+    ],
+)
+def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> None:
+    moves = {f.label: [s.text for s in f.spans] for f in analyze(reply).moves}
+    assert moves == found
