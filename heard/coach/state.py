@@ -31,6 +31,18 @@ _SELF_STATEMENT = re.compile(
     r"|\bmakes me|\bleft me)(?: \w+){0,2} $"
 )
 SELF_WEIGHT = 0.5
+# A feeling word under a negation is not the feeling: "I'm not angry, just confused", "don't
+# worry", "nothing to be scared of". Matched on the lower-cased text just before the word;
+# only a few words may stand between ("not feeling anxious", "wasn't really worried"), so
+# "I couldn't be more frustrated" and "I can't tell you how angry I am" keep their feeling.
+# "never" is left out: "I've never been so angry" is anger. Words that carry the negation
+# in them ("not happy", "can't sleep", "no idea") are matched whole and stay.
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|without|nothing to)|\b(?:don|doesn|didn|isn|aren|wasn|weren|won|wouldn"
+    r"|haven|hasn|hadn|ain)'?t|\bcannot)"
+    r"(?: (?:really|very|so|too|even|particularly|remotely|overly|exactly|actually|longer|at all"
+    r"|feel|feeling|felt|be|been|being|get|getting|got|am|is|are|was|were))* $"
+)
 _THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 _STUCK_PATTERN = (
     r"\b(?:can't|cannot|can not|won't|wont|doesn't|isn't|hasn't|haven't|didn't|still|tried|"
@@ -135,6 +147,13 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 
 
 @cache
+def _need_weight() -> dict[str, float]:
+    """How much each emotion counts towards its need beside the others (``need_weight`` in
+    the lexicon, 1 by default): a bereavement outweighs the errand that comes with it."""
+    return {n: float(e.get("need_weight", 1.0)) for n, e in load("emotions")["emotion"].items()}
+
+
+@cache
 def positive_emotions() -> frozenset[str]:
     """The emotion families of the lexicon with a positive valence (joy, gratitude, relief)."""
     return frozenset(e for e, v in _compiled()[1].items() if v > 0)
@@ -198,9 +217,14 @@ def _with_emoji(hits: list[tuple[str, int, int]], folded: str) -> list[tuple[str
 
 
 def _hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
-    """Every emotion word and emoji of the folded text (``low``: lower-cased, same length),
-    reading only the emotions the prefilter's ``may`` (see :func:`_may_match`) allows."""
-    return _with_emoji(_compiled()[0].hits(folded, low, None if may is None else may[0]), folded)
+    """Every emotion word and emoji of the folded text (``low``: lower-cased, same length)
+    that is not negated, reading only the emotions the prefilter's ``may`` (see
+    :func:`_may_match`) allows."""
+    found = _compiled()[0].hits(folded, low, None if may is None else may[0])
+    if found:
+        negated = _NEGATED.search
+        found = [h for h in found if negated(low, max(0, h[1] - 48), h[1]) is None]
+    return _with_emoji(found, folded)
 
 
 def emotion_hits(text: str) -> list[tuple[str, int, int]]:
@@ -272,8 +296,9 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
             counts = {e: c for e, c in counts.items() if valence[e] < 0}
         emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
         scores = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
+        weight = _need_weight()
         for e, c in counts.items():
-            scores[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0))
+            scores[need_of[e]] += c * (1.0 + (0.5 if valence[e] <= -0.8 else 0.0)) * weight[e]
         upset, confused, stuck = scores["upset"], scores["confused"], scores["stuck"]
     if may is None or may[3]:
         stuck += 0.5 * len(_STUCK.spans(folded, low, 4))

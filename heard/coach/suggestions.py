@@ -58,6 +58,7 @@ SEEM = {
     "fear": "afraid",
     "disappointment": "disappointed",
     "sadness": "sad",
+    "grief": "grieving",
     "confusion": "confused",
     "anxiety": "anxious",
     "relief": "relieved",

@@ -52,7 +52,7 @@ EMOTION_FAMILY = {
     "embarrassment": "shame",
     "fear": "fear",
     "frustration": "frustration",
-    "grief": "sadness",
+    "grief": "grief",
     "overwhelm": "anxiety",
     "sadness": "sadness",
     "shame": "shame",

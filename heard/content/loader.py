@@ -125,7 +125,7 @@ class Scenario:
 
     @property
     def coach_emotion(self) -> str:
-        """The coach's emotion family for this scenario (``grief`` reads as ``sadness``)."""
+        """The coach's emotion family for this scenario (``worry`` reads as ``anxiety``)."""
         return labels.EMOTION_FAMILY[self.emotion]
 
 

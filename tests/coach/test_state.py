@@ -200,3 +200,90 @@ def test_every_emoji_belongs_to_an_emotion_family() -> None:
             assert name in families, name
             assert all(ord(c) > 0x2000 for c in chars), name  # single emoji characters
     assert read_state("ok 👍").emotion == "neutral"  # a thumbs-up is an acknowledgement
+
+
+# Everyday ways of saying how they feel, each read into the family whose lines fit it
+# (with the words that carried it).
+@pytest.mark.parametrize(
+    ("context", "emotion", "evidence"),
+    [
+        ("Honestly I'm really upset, the party was yesterday.", "sadness", ["upset"]),
+        ("I'm upset with your service.", "anger", ["upset with your"]),
+        ("I'm irate.", "anger", ["irate"]),
+        ("I'm sick to death of this.", "anger", ["sick to death of"]),
+        ("How dare you cut me off.", "anger", ["How dare", "cut me off"]),
+        ("I've had enough.", "anger", ["I've had enough"]),
+        ("I'm done with you people.", "anger", ["done with you people"]),
+        ("The site is down again.", "frustration", ["site is down", "again"]),
+        ("I'm at my wits' end.", "frustration", ["wits' end"]),
+        ("It's driving me up the wall.", "frustration", ["driving me up the wall"]),
+        ("I keep getting cut off.", "frustration", ["keep getting cut off"]),
+        ("Nothing has been done about it.", "frustration", ["Nothing has been done"]),
+        ("I'm petrified.", "fear", ["petrified"]),
+        ("I'm freaking out.", "fear", ["freaking out"]),
+        ("My mind is racing.", "anxiety", ["My mind is racing"]),
+        ("I'm on tenterhooks.", "anxiety", ["on tenterhooks"]),
+        ("I feel awful.", "sadness", ["feel awful"]),
+        ("I've been feeling down.", "sadness", ["I've been feeling down"]),
+        ("I'm really struggling.", "sadness", ["I'm really struggling"]),
+        ("I'm in a bad place.", "sadness", ["in a bad place"]),
+        ("I'm distraught.", "sadness", ["distraught"]),
+        ("I lost my job last week.", "sadness", ["lost my job"]),
+        ("My dad passed away in March.", "grief", ["passed away"]),
+        ("I'm calling about my late husband's account.", "grief", ["my late husband"]),
+        ("I lost my pregnancy six weeks ago.", "grief", ["lost my pregnancy"]),
+        ("I'm gutted it didn't arrive.", "disappointment", ["gutted"]),
+        ("What a let-down.", "disappointment", ["let-down"]),
+        ("I'm so demotivated.", "disappointment", ["demotivated"]),
+        ("I'm absolutely shattered.", "exhaustion", ["absolutely shattered"]),
+        ("I'm dead on my feet.", "exhaustion", ["dead on my feet"]),
+        ("It felt like a slap in the face.", "hurt", ["slap in the face"]),
+        ("I don't feel heard.", "hurt", ["don't feel heard"]),
+        ("I feel like such an idiot.", "shame", ["feel like such an idiot"]),
+        ("I messed up the rota.", "shame", ["I messed up"]),
+        ("I don't get it.", "confusion", ["don't get it"]),
+        ("What's going on with my order?", "confusion", ["What's going on"]),
+        ("I'm lost, which button do I press?", "confusion", ["lost"]),
+        ("I'm so glad.", "joy", ["glad"]),
+        ("That's brilliant news!", "joy", ["brilliant news"]),
+        ("That's wonderful.", "joy", ["That's wonderful"]),
+    ],
+)
+def test_everyday_feeling_words(context: str, emotion: str, evidence: list[str]) -> None:
+    state = read_state(context)
+    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+
+
+# A feeling said not to be there is not read; one said strongly through a negation is.
+@pytest.mark.parametrize(
+    ("context", "emotion"),
+    [
+        ("I'm not angry, just confused.", "confusion"),
+        ("I'm not worried about it.", "neutral"),
+        ("Don't worry.", "neutral"),
+        ("There's nothing to be scared of.", "neutral"),
+        ("I wasn't really worried.", "neutral"),
+        ("I'm not feeling anxious any more.", "neutral"),
+        ("I couldn't be more frustrated.", "frustration"),
+        ("I can't tell you how angry I am.", "anger"),
+        ("I've never been so angry.", "anger"),
+        ("I'm not happy with this.", "disappointment"),
+        ("Isn't it frustrating?", "frustration"),
+    ],
+)
+def test_a_negated_feeling_is_not_read(context: str, emotion: str) -> None:
+    assert read_state(context).emotion == emotion
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "My screen is shattered.",  # a phone, not a person
+        "I'm down for Thursday.",  # agreeing, not low
+        "The price went down to £20.",
+        "She crushed it in the demo.",
+        "I have an upset stomach.",
+    ],
+)
+def test_more_look_alikes_are_not_feelings(context: str) -> None:
+    assert read_state(context).emotion == "neutral"

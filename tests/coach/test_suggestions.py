@@ -131,3 +131,40 @@ def test_load_hurt_and_shame_at_work_get_lines_a_lead_would_say() -> None:
     assert pick_phrase("exploring_question", "shame", "upset", seed="x").startswith(
         "What would help you feel ready"
     )
+
+
+def _all_lines(reply: str, context: str) -> list[str]:
+    result = analyze(reply, context=context)
+    return [s.text for s in result.suggestions] + [
+        a for s in result.suggestions for a in s.alternatives
+    ]
+
+
+def test_sadness_that_is_not_a_death_gets_no_grieving_line() -> None:
+    for context in (
+        "Honestly I'm really upset, the party was yesterday and she had nothing to open.",
+        "I've been feeling down since I lost my job.",
+    ):
+        assert analyze(REPLY, context=context).state.emotion == "sadness"
+        lines = _all_lines(REPLY, context)
+        assert lines and not any("griev" in line for line in lines), lines
+    assert pick_phrase("acknowledging_impact", "sadness", "upset", seed="x").startswith(
+        "Dealing with [this] on top of everything else"
+    )
+
+
+def test_a_bereavement_gets_lines_written_for_it() -> None:
+    context = "My dad passed away in March and I still can't close his account."
+    result = analyze(REPLY, context=context)
+    # The loss leads, though the errand is practical.
+    assert (result.state.emotion, result.state.need) == ("grief", "upset")
+    labelling = next(s for s in result.suggestions if s.move == "emotion_labelling")
+    assert any(
+        line.startswith("I'm so sorry about [your dad]")
+        for line in (labelling.text, *labelling.alternatives)
+    )
+    impact = next(s for s in result.suggestions if s.move == "acknowledging_impact")
+    assert "grieving" in impact.text
+    assert pick_phrase("next_steps", "grief", "upset", seed="x").startswith(
+        "I'll take care of [the account]"
+    )
