@@ -601,3 +601,55 @@ def test_whatever_they_prefer_is_still_a_choice() -> None:
 def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> None:
     moves = {f.label: [s.text for s in f.spans] for f in analyze(reply).moves}
     assert moves == found
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        ("You must be shattered.", "emotion_labelling", ["You must be shattered"]),
+        ("You seem a bit down.", "emotion_labelling", ["You seem a bit down"]),
+        ("How frightening.", "emotion_labelling", ["How frightening"]),
+        ("That sounds like a nightmare.", "emotion_labelling", ["That sounds like a nightmare"]),
+        ("What an ordeal.", "emotion_labelling", ["What an ordeal"]),
+        ("Oh no, that's the worst.", "emotion_labelling", ["that's the worst"]),
+        ("That's so exciting!", "emotion_labelling", ["That's so exciting"]),
+        ("That's a completely fair reaction.", "validation", ["a completely fair reaction"]),
+        (
+            "So if I understand, the refund never arrived and nobody told you why?",
+            "interpretation",
+            ["So if I understand, the refund never arrived and nobody told you why"],
+        ),
+        (
+            "In other words, you need it by Friday.",
+            "interpretation",
+            ["In other words, you need it by Friday"],
+        ),
+        (
+            "Let me know how I can support you.",
+            "offering_support",
+            ["Let me know how I can support"],
+        ),
+    ],
+)
+def test_more_everyday_ways_of_making_a_move(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply).moves if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The site is down.",  # a site, not a person
+        "It is down to the courier now.",
+        "Your screen is shattered, so I'll send a new one.",
+        "If I get a chance, I'll call.",
+    ],
+)
+def test_look_alikes_of_those_moves_are_not_them(reply) -> None:
+    labels = [f.label for f in analyze(reply).moves]
+    assert "emotion_labelling" not in labels and "interpretation" not in labels
+
+
+def test_sorry_you_are_going_through_it_is_sympathy_not_an_apology() -> None:
+    assert not analyze("I'm so sorry you're going through this.").has("concrete_apology")
+    assert analyze("I'm sorry we sent you the wrong size.").has("concrete_apology")
