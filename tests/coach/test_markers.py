@@ -653,3 +653,73 @@ def test_look_alikes_of_those_moves_are_not_them(reply) -> None:
 def test_sorry_you_are_going_through_it_is_sympathy_not_an_apology() -> None:
     assert not analyze("I'm so sorry you're going through this.").has("concrete_apology")
     assert analyze("I'm sorry we sent you the wrong size.").has("concrete_apology")
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        ("Thank you for your patience.", "scripted_line", ["Thank you for your patience"]),
+        ("We did send you an email about this.", "defensiveness", ["We did send"]),
+        (
+            "Actually, our system shows it was delivered.",
+            "defensiveness",
+            ["Actually, our system shows"],
+        ),
+        ("That's the warehouse's fault.", "blame", ["That's the warehouse's fault"]),
+        (
+            "Someone in billing made a mistake.",
+            "blame",
+            ["Someone in billing made a mistake"],
+        ),
+        ("That was a silly thing to do.", "judgement", ["That was a silly"]),
+        ("Why didn't you call sooner?", "judgement", ["Why didn't you"]),
+        ("That happened to me too, but mine was worse.", "one_upping", ["mine was worse"]),
+        (
+            "Everyone gets charged twice sometimes.",
+            "minimising",
+            ["Everyone gets charged twice sometimes"],
+        ),
+    ],
+)
+def test_more_pitfalls_in_their_everyday_words(reply, label, evidence) -> None:
+    result = analyze(reply, context=CONTEXT)
+    finding = next(f for f in result.pitfalls if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+def test_the_reproach_question_is_not_an_open_question() -> None:
+    assert not analyze("Why didn't you call sooner?").has("exploring_question")
+    assert analyze("Why did the payment fail?").has("exploring_question")
+    # Thanks for their patience with what it cost them said is not the stock close.
+    line = "Thank you for your patience; I know this took more of your time than it should have."
+    result = analyze(line)
+    assert not result.pitfalls
+    assert [s.text for f in result.moves for s in f.spans] == ["took more of your time"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        ("It's left you more confused, not less.", "emotion_labelling", ["left you more confused"]),
+        ("This has been weighing on you.", "emotion_labelling", ["weighing on you"]),
+        ("You've been kicking yourself about it.", "emotion_labelling", ["kicking yourself"]),
+        ("That takes a toll.", "acknowledging_impact", ["takes a toll"]),
+        (
+            "There's no right way to feel about this.",
+            "validation",
+            ["There's no right way to feel"],
+        ),
+        (
+            "Your feelings are completely valid.",
+            "validation",
+            ["Your feelings are completely valid"],
+        ),
+        ("Of course that hurt.", "validation", ["Of course that hurt"]),
+        ("We can go at whatever pace suits you.", "offering_space", ["at whatever pace"]),
+        ("Would a short pause help?", "offering_space", ["Would a short pause help"]),
+        ("Which would suit you better?", "offering_support", ["Which would suit you better"]),
+    ],
+)
+def test_the_moves_of_the_phrase_bank_in_other_words(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply).moves if f.label == label)
+    assert [s.text for s in finding.spans] == evidence

@@ -168,3 +168,21 @@ def test_a_bereavement_gets_lines_written_for_it() -> None:
     assert pick_phrase("next_steps", "grief", "upset", seed="x").startswith(
         "I'll take care of [the account]"
     )
+
+
+def _filled(text: str) -> str:
+    """A phrase as a writer would send it: each [placeholder] filled with its first example."""
+    import re
+
+    return re.sub(r"\[([^\]]+)\]", lambda m: m.group(1).split(" / ")[0], text)
+
+
+def test_every_line_the_coach_offers_is_credited_when_used() -> None:
+    # A suggestion taken up must count as the move it was offered for, and trip no pitfall:
+    # otherwise the coach would go on asking for a move the writer has just made.
+    phrases = load("phrase_bank")["phrase"]
+    assert len(phrases) == 84
+    for phrase in phrases:
+        result = analyze(_filled(phrase["text"]))
+        assert phrase["move"] in {f.label for f in result.moves}, phrase["text"]
+        assert not result.pitfalls, (phrase["text"], [f.label for f in result.pitfalls])
