@@ -21,7 +21,7 @@ from .engine import text_keys
 from .lexicon import FLAGS, PITFALLS, compile_alternation, fold, load
 from .moves import marker_set
 from .spans import MAX_CHARS, MAX_SPANS, find_spans, spans_at
-from .state import emotion_hits, is_situation
+from .state import denied_emotion_hits, emotion_hits, is_situation
 from .suggestions import SEEM
 from .types import FidelityReport, Span
 
@@ -96,10 +96,11 @@ def _content(text: str, stop: frozenset[str], feelings: list[tuple[int, int]]) -
     return out
 
 
-def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
-    """Emotion -> first words that expressed it, and where every feeling word is. How long
-    and how often ("for three weeks", "yet again") are what happened: content to bring
-    back, not a feeling to name."""
+def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]], set[str]]:
+    """Emotion -> first words that expressed it, where every feeling word is (a denied one
+    too: it is neither a feeling to name nor content to bring back), and the emotions the
+    text says are not there. How long and how often ("for three weeks", "yet again") are
+    what happened: content to bring back, not a feeling to name."""
     out: dict[str, str] = {}
     where: list[tuple[int, int]] = []
     for emotion, s, e in emotion_hits(text):
@@ -107,7 +108,9 @@ def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
             continue
         out.setdefault(emotion, text[s:e].lower())
         where.append((s, e))
-    return out, where
+    denied = denied_emotion_hits(text)
+    where += [(s, e) for _, s, e in denied]
+    return out, where, {emotion for emotion, _, _ in denied}
 
 
 def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
@@ -123,8 +126,8 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     scanned = fold(original)
     judgement_rx, rebuttal_rx, stop = _compiled()
 
-    felt, felt_at = _feelings(speaker)
-    reflected, reflected_at = _feelings(scanned)
+    felt, felt_at, denied = _feelings(speaker)
+    reflected, reflected_at, _ = _feelings(scanned)
     said = _content(speaker, stop, felt_at)
     echoed = _content(scanned, stop, reflected_at)
     captured = [said[k] for k in said if k in echoed]
@@ -135,6 +138,8 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     feelings_captured = [w for e, w in felt.items() if e in reflected]
     feelings_missed = [w for e, w in felt.items() if e not in reflected]
     missed_named = [f'"{w}" ({SEEM.get(e, e)})' for e, w in felt.items() if e not in reflected]
+    # A feeling they said they did not have, handed back to them.
+    put_on = {e: w for e, w in reflected.items() if e in denied and e not in felt}
     if felt:
         feeling_recall = len(feelings_captured) / len(felt)
     else:
@@ -145,11 +150,17 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     rebuttal = _merged(find_spans(rebuttal_rx, scanned, original), answered)
     added_ratio = len(added) / max(1, len(echoed))
     score = 0.5 * min(1.0, content_recall * 1.5) + 0.4 * feeling_recall + 0.1 * (1 - added_ratio)
-    score -= 0.15 * min(2, len(judgement)) + 0.2 * min(2, len(rebuttal))
+    score -= 0.15 * min(2, len(judgement)) + 0.2 * min(2, len(rebuttal)) + 0.25 * len(put_on)
     if not original.strip():
         score = 0.0
 
     feedback: list[str] = []
+    if put_on:
+        feedback.append(
+            "They said they were not "
+            + " or ".join(SEEM.get(e, e) for e in put_on)
+            + "; reflect the feeling they named, not one they ruled out."
+        )
     if feelings_missed:
         feedback.append("Name the feeling too: they said " + ", ".join(missed_named) + ".")
     if content_recall < 0.3 and said:
@@ -174,4 +185,5 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
         judgement=judgement,
         rebuttal=rebuttal,
         feedback=tuple(feedback),
+        feelings_denied=tuple(put_on.values()),
     )

@@ -216,14 +216,17 @@ def _with_emoji(hits: list[tuple[str, int, int]], folded: str) -> list[tuple[str
     return sorted(hits + found, key=lambda h: h[1]) if found else hits
 
 
+def _is_negated(low: str, start: int) -> bool:
+    return _NEGATED.search(low, max(0, start - 48), start) is not None
+
+
 def _hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
     """Every emotion word and emoji of the folded text (``low``: lower-cased, same length)
     that is not negated, reading only the emotions the prefilter's ``may`` (see
     :func:`_may_match`) allows."""
     found = _compiled()[0].hits(folded, low, None if may is None else may[0])
     if found:
-        negated = _NEGATED.search
-        found = [h for h in found if negated(low, max(0, h[1] - 48), h[1]) is None]
+        found = [h for h in found if not _is_negated(low, h[1])]
     return _with_emoji(found, folded)
 
 
@@ -232,6 +235,15 @@ def emotion_hits(text: str) -> list[tuple[str, int, int]]:
     folded = fold(text)
     low = lower_same_length(folded)
     return _hits(folded, low, _may_match(low))
+
+
+def denied_emotion_hits(text: str) -> list[tuple[str, int, int]]:
+    """(emotion, start, end) for every feeling ``text`` says is not there ("I'm not angry")."""
+    folded = fold(text)
+    low = lower_same_length(folded)
+    may = _may_match(low)
+    found = _compiled()[0].hits(folded, low, None if may is None else may[0])
+    return [h for h in found if _is_negated(low, h[1])]
 
 
 def tone(text: str) -> float:

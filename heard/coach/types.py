@@ -171,7 +171,8 @@ class FidelityReport(_ToDict):
 
     ``content_recall`` and ``feeling_recall`` are 0..1; ``added`` lists content words of the
     reflection the speaker never used; ``judgement`` and ``rebuttal`` point into the
-    reflection text.
+    reflection text; ``feelings_denied`` lists the reflection's words for a feeling the
+    speaker said they did not have ("I'm not angry" reflected as "you're angry").
     """
 
     score: float
@@ -185,6 +186,7 @@ class FidelityReport(_ToDict):
     judgement: tuple[Span, ...]
     rebuttal: tuple[Span, ...]
     feedback: tuple[str, ...]
+    feelings_denied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

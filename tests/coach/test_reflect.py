@@ -78,7 +78,7 @@ def test_suggestions_use_their_words_and_offer_alternatives() -> None:
 
 
 def test_without_their_words_the_slots_stay_for_the_writer() -> None:
-    result = analyze("Ok.", context="This is ridiculous, I'm fed up.")
+    result = analyze("Ok.", context="This is ridiculous, I'm furious.")
     lines = [s.text for s in result.suggestions] + [
         a for s in result.suggestions for a in s.alternatives
     ]

@@ -268,6 +268,34 @@ def test_feelings_said_as_events_are_captured_by_a_reflection_of_them() -> None:
     assert "honestly" not in report.missed and "since" not in report.captured
 
 
+def test_a_feeling_they_ruled_out_is_not_handed_back() -> None:
+    said = "I'm not angry, I'm just tired of chasing this every week."
+    wrong = reflection_fidelity(said, "You're angry about having to chase it.")
+    assert wrong.feelings_denied == ("angry",)
+    assert wrong.feedback[0] == (
+        "They said they were not angry; reflect the feeling they named, not one they ruled out."
+    )
+    # The denied word is neither a feeling to name nor content to bring back.
+    assert "angry" not in wrong.missed
+    right = reflection_fidelity(said, "So you're tired of chasing this every week.")
+    assert right.feelings_denied == ()
+    assert right.feelings_captured == ("tired of",)
+    assert right.score > wrong.score + 0.4
+
+
+def test_a_loss_and_not_being_listened_to_are_feelings_a_reflection_can_capture() -> None:
+    r = reflection_fidelity(
+        "My dad passed away in March and the bank keeps sending letters in his name.",
+        "It sounds like the letters keep reopening the loss of your dad.",
+    )
+    assert (r.feelings_captured, r.feelings_missed) == (("passed away",), ())
+    r = reflection_fidelity(
+        "I feel like nobody on the team listens when I raise risks.",
+        "You feel unheard when you raise risks.",
+    )
+    assert (r.feelings_captured, r.feelings_missed) == (("nobody on the team listens",), ())
+
+
 def test_blame_vs_learning() -> None:
     blamey = blame_language("Bob forgot to run the migration. Human error, again.")
     assert [s.text for s in blamey.blame] == ["Bob forgot to", "Human error"]

@@ -216,6 +216,8 @@ def test_every_emoji_belongs_to_an_emotion_family() -> None:
         ("I'm done with you people.", "anger", ["done with you people"]),
         ("The site is down again.", "frustration", ["site is down", "again"]),
         ("I'm at my wits' end.", "frustration", ["wits' end"]),
+        ("I'm fed up with chasing this.", "frustration", ["fed up"]),
+        ("I'm tired of asking.", "frustration", ["tired of"]),
         ("It's driving me up the wall.", "frustration", ["driving me up the wall"]),
         ("I keep getting cut off.", "frustration", ["keep getting cut off"]),
         ("Nothing has been done about it.", "frustration", ["Nothing has been done"]),
