@@ -383,6 +383,22 @@ def test_crisis_and_safety_said_in_other_words(text: str, kind: str, evidence: l
     assert "emergency services" in found.referral
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "evidence"),
+    [
+        ("I had a panic attack at my desk yesterday.", "health", ["had a panic attack"]),
+        ("I've started chemo, so mornings are hard.", "health", ["started chemo"]),
+        ("My pay was late so I'm using my overdraft.", "money", ["using my overdraft"]),
+        # A landlord's threat is about money and a home, not their safety.
+        ("My landlord is threatening to evict us.", "money", ["evict"]),
+        ("He is threatening to hurt me.", "safety", ["threatening", "hurt me"]),
+    ],
+)
+def test_episodes_treatments_and_threats_by_kind(text: str, kind: str, evidence: list[str]) -> None:
+    (found,) = detect_disclosure(text)
+    assert (found.kind, [s.text for s in found.spans]) == (kind, evidence)
+
+
 def test_debt_said_as_facts_is_a_money_disclosure() -> None:
     (found,) = detect_disclosure("I'm in a lot of debt and the bailiffs came today.")
     assert (found.kind, [s.text for s in found.spans]) == (
@@ -398,6 +414,8 @@ def test_no_disclosure_in_ordinary_text() -> None:
         "This deadline is killing me.",
         "The deploy keeps turning up errors.",
         "The build pushed me over the limit on CI minutes.",
+        "My boss will have a fit when she sees this.",
+        "Did you get a chance to look?",
         "My manager checks my pull requests every morning.",
     ):
         assert detect_disclosure(text) == (), text
