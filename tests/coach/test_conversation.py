@@ -222,6 +222,32 @@ def test_turns_are_folded_and_lower_cased_as_the_coach_does(text: str) -> None:
     assert _lower(_fold(text)) == lower_same_length(fold(text))
 
 
+@pytest.mark.parametrize(
+    ("role", "text", "escalations", "transfers"),
+    [
+        ("customer", "Get me your supervisor now.", 1, 0),
+        ("customer", "I'm going to cancel my contract.", 1, 0),
+        ("customer", "I'll take my business elsewhere.", 1, 0),
+        ("customer", "I'm leaving you for another provider.", 1, 0),
+        ("customer", "I'm posting this all over Twitter.", 1, 0),
+        ("customer", "This is going to my solicitor.", 1, 0),
+        ("customer", "I'll be reporting you to trading standards.", 1, 0),
+        ("agent", "I'm passing this to our billing team, they'll call you.", 0, 1),
+        ("agent", "I've sent your complaint over to the escalations desk.", 1, 1),
+        # Everyday requests and errands are neither.
+        ("customer", "Can I cancel my order?", 0, 0),
+        ("customer", "I want a new card.", 0, 0),
+        ("agent", "I sent it to the printer.", 0, 0),
+        ("agent", "Send this to a friend.", 0, 0),
+    ],
+)
+def test_leaving_going_public_or_legal_and_the_case_handed_on(
+    role: str, text: str, escalations: int, transfers: int
+) -> None:
+    m = analyze_conversation([{"role": role, "text": text}]).metrics
+    assert (m.escalations, m.transfers) == (escalations, transfers)
+
+
 def test_escalations_in_non_ascii_turns_are_counted() -> None:
     ca = analyze_conversation(
         [
