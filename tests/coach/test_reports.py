@@ -176,6 +176,53 @@ def test_effects_on_people_and_outcomes_for_the_work(text, effect, outcome) -> N
     assert [s.text for s in report.outcome] == outcome
 
 
+@pytest.mark.parametrize(
+    ("text", "action", "effect", "outcome"),
+    [
+        (
+            "Thanks Priya for staying late to fix the checkout bug, customers could pay again "
+            "before the sale and we hit our target.",
+            ["Thanks Priya for staying late to fix the checkout bug"],
+            ["customers could pay"],
+            ["we hit our target"],
+        ),
+        (
+            "Big thanks to Omar for rewriting the onboarding guide - the two new hires were "
+            "shipping by day three instead of week two.",
+            ["Big thanks to Omar for rewriting the onboarding guide"],
+            ["the two new hires were shipping"],
+            ["by day three instead of week two"],
+        ),
+        (
+            "Shoutout to Lee who spotted the duplicate invoices, which saved the client about 4k.",
+            ["Lee who spotted the duplicate invoices"],
+            [],
+            ["saved the client about 4k"],
+        ),
+        (
+            "Ana took the angry call from the hospital and calmed it down; they renewed the "
+            "contract.",
+            ["Ana took the angry call from the hospital and calmed it down"],
+            [],
+            ["they renewed the contract"],
+        ),
+    ],
+)
+def test_deeds_and_what_they_won_in_everyday_kudos(text, action, effect, outcome) -> None:
+    report = specificity(text)
+    assert [s.text for s in report.action] == action
+    assert [s.text for s in report.effect] == effect
+    assert [s.text for s in report.outcome] == outcome
+    assert report.generic == ()
+
+
+def test_how_a_sprint_was_is_not_an_outcome() -> None:
+    assert specificity("The sprint was fine.").outcome == ()
+    assert [s.text for s in specificity("The client was delighted.").outcome] == [
+        "The client was delighted"
+    ]
+
+
 def test_a_plain_report_about_a_customer_has_no_outcome() -> None:
     assert specificity("The customer is asking for a refund.").outcome == ()
 
