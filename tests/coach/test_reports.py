@@ -283,6 +283,38 @@ def test_a_team_a_vendor_or_nobody_named_as_the_cause_is_blame(text, evidence) -
     assert [s.text for s in report.blame] == evidence and report.score == 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "blame", "learning"),
+    [
+        ("Dev pushed a broken config and took prod down.", ["Dev pushed a broken"], []),
+        (
+            "The on-call engineer should have noticed the alert.",
+            ["The on-call engineer should have noticed"],
+            [],
+        ),
+        ("If Jake had tested it, we wouldn't be here.", ["If Jake had tested"], []),
+        (
+            "Somebody clearly wasn't paying attention.",
+            ["Somebody clearly wasn't paying attention"],
+            [],
+        ),
+        # The same events told through the system are learning, not blame.
+        ("The deploy took prod down.", [], []),
+        ("If we had a canary, we would have caught it.", [], []),
+        ("We lacked a check on the config, so the bad value shipped.", [], ["We lacked a check"]),
+        (
+            "The alert threshold was set too high, so nobody was paged.",
+            [],
+            ["was set too high"],
+        ),
+    ],
+)
+def test_blame_and_learning_in_post_mortem_words(text, blame, learning) -> None:
+    report = blame_language(text)
+    assert [s.text for s in report.blame] == blame
+    assert [s.text for s in report.learning] == learning
+
+
 def test_should_have_with_a_thing_is_not_a_counterfactual() -> None:
     assert blame_language("Support should have an on-call rota.").blame == ()
     assert blame_language("We should've tested it.").suggestions == (
