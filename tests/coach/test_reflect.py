@@ -57,6 +57,7 @@ def test_their_words_never_fails_and_only_fills_known_slots(context: str) -> Non
         "name what went wrong",
         "time / money / a day's work",
         "what's at stake",
+        "name the impact",
         "their view in your words",
     }
     assert all(isinstance(v, str) and v and "[" not in v for v in slots.values())
