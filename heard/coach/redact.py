@@ -71,7 +71,9 @@ _STREET = re.compile(
 )
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b")
-_NAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}"
+# One word of a name: "Tom", "Tom's", "Jean-Luc", "O'Neill", "McDonald", "DeShawn".
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:['’-][A-Z]?[a-z]+)*"
+_NAME = _NAME_WORD + r"(?: " + _NAME_WORD + r"){0,2}"
 _NAME_CUE = re.compile(
     r"\b(?:[Mm]y name is|[Mm]y name's|I'm|I’m|I am|[Tt]his is|[Ii]t's|[Cc]all me|[Ss]peaking with|"
     r"[Ss]poke (?:to|with)|[Nn]ame:)\s+(" + _NAME + ")"
@@ -106,7 +108,7 @@ _CONTEXT_NAMES = (
     re.compile(
         r"(?<![\w'’])(" + _NAME + r") (?:said|says|told|asked|mentioned|e-?mailed|called|rang|"
         r"wrote|replied|promised|thinks|thought|wants|wanted|agreed|confirmed|explained|"
-        r"messaged|texted|suggested|shouted|snapped|insisted)\b"
+        r"messaged|texted|suggested|shouted|snapped|insisted|signed|approved|handled|helped)\b"
     ),
     # "thanks to Sam", "shout-out to Priya", "spoke with Ann", "asked Tom"
     re.compile(
@@ -117,6 +119,22 @@ _CONTEXT_NAMES = (
     ),
     # "Ann and I"
     re.compile(r"(?<![\w'’])(" + _NAME + r") and (?:I|me)\b"),
+    # A greeting: "Hi Dana,", "Hello Siobhan!", "Dear Priya".
+    re.compile(
+        r"(?:^|(?<=[.!?\n] )|(?<=\n))(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Mm]orning|"
+        r"[Gg]ood (?:morning|afternoon|evening))(?: there)?,? (" + _NAME + r")(?=[,!.?:;\s]|$)"
+    ),
+)
+# A full name, two or three capitalised words that are not known non-names, after a word
+# that introduces a person: "the order for Dana Whitfield", "it's with Tom Baker now".
+_FULL_NAME_AFTER = re.compile(
+    r"\b(?:for|with|to|from|by|and|or|cc|of)\s+("
+    + _NAME_WORD
+    + r" "
+    + _NAME_WORD
+    + r"(?: "
+    + _NAME_WORD
+    + r")?)\b"
 )
 # "Maria from the warehouse", "Jordan in billing": the department is found first (a word
 # every such match holds), then a name right before it.
@@ -134,7 +152,7 @@ _NOT_NAMES = frozenset(
     Now Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     About Back Only Never Always Actually Honestly Currently Afraid Stuck Lost New Your My
     Our Their His Her It This That What When Where Why How Who Please Thanks Thank English
-    Customer Support Team Manager Agent Billing Sales Service Help He She They We You Then
+    Customer Support Team Manager Agent Billing Sales Service Services Help He She They We You Then
     And But Or If Because After Before Since While Also Yes No Well Anyway Someone Somebody
     Everyone Everybody Nobody Management Finance HR IT Legal Marketing Engineering Product
     Operations Ops Security Leadership Mum Mom Dad Mummy Daddy Grandma Grandad God Everything
@@ -142,7 +160,8 @@ _NOT_NAMES = frozenset(
     January February March April May June July August September October November December
     Christmas Easter Slack Teams Zoom Jira Google Microsoft Apple Amazon Doctor Nurse I'm I’m
     I've I’ve I'd I’d I'll I’ll It's It’s That's That’s What's What’s Here's There's Let's
-    Don't Can't Didn't Won't Mr Mrs Ms Mx Miss Dr Prof Sir Dame Madam""".split()
+    Don't Can't Didn't Won't Mr Mrs Ms Mx Miss Dr Prof Sir Dame Madam All Folks Guys Everyone Team
+    Friends Again Visa Mastercard Paypal PayPal Prime Pay Cloud Store Street Road Avenue""".split()
 )
 
 PLACEHOLDER = {
@@ -192,7 +211,7 @@ def iban_valid(iban: str) -> bool:
 _DIGIT = re.compile(r"\d")  # IBAN, card, account, street, postcode and phone all need a digit
 _SPACE_CAPITAL = re.compile(r"\s[A-Z]")  # a name after a cue or honorific follows \s+[A-Z]
 # Every word a name match keeps is one of these runs, and not one of _NOT_NAMES.
-_CAPITALISED = re.compile(r"[A-Z][a-z'’-]+")
+_CAPITALISED = re.compile(_NAME_WORD)
 # A sign-off line starts with one of these words (in any case; see _SIGNOFF).
 _SIGNOFF_START = re.compile(
     r"(?im)^(?:thank|cheers|regards|best|kind|many|sincerely|yours|warmly|love|br)"
@@ -308,6 +327,11 @@ def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool 
             found.append(name)
     # (A gate on the words every match holds cost more than the patterns it guarded.)
     found += [m for rx in _CONTEXT_NAMES for m in rx.finditer(text)]
+    # A full name needs two words left once known non-names are trimmed ("for Black Friday",
+    # "with Customer Services" and "for Amazon Prime" keep one word and are not names).
+    for m in _FULL_NAME_AFTER.finditer(text):
+        if sum(w not in _NOT_NAMES for w in m.group(1).split(" ")) >= 2:
+            found.append(m)
     for m in found:
         start = m.start(1)
         words = m.group(1).split(" ")

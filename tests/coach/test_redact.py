@@ -77,6 +77,20 @@ def test_names_and_phones(text: str, expected: str) -> None:
         ("We moved to London last May.", "We moved to London last May."),
         ("Mum said I should call.", "Mum said I should call."),
         ("It said error 500 on Friday.", "It said error 500 on Friday."),
+        # Greetings, full names after "for" / "with", and names with inner capitals.
+        ("Hi Dana, thanks for reaching out.", "Hi [NAME], thanks for reaching out."),
+        ("Thanks. Hello Siobhan!", "Thanks. Hello [NAME]!"),
+        ("Order 55120933 for Dana Whitfield", "Order [ACCOUNT] for [NAME]"),
+        ("The parcel is with Tom Baker now.", "The parcel is with [NAME] now."),
+        ("Speak to Mr O'Neill about it.", "Speak to Mr [NAME] about it."),
+        ("cc Siobhan McDonald", "cc [NAME]"),
+        ("Jean-Luc Picard signed it.", "[NAME] signed it."),
+        ("Hi there, how can I help?", "Hi there, how can I help?"),
+        ("Hi team, quick update.", "Hi team, quick update."),
+        ("I paid for Amazon Prime.", "I paid for Amazon Prime."),
+        ("Call Customer Services.", "Call Customer Services."),
+        ("Ask for Black Friday deals.", "Ask for Black Friday deals."),
+        ("It was sent via Royal Mail.", "It was sent via Royal Mail."),
     ],
 )
 def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> None:
@@ -178,6 +192,9 @@ PIECES = (
     " QQ123456C passport 533380006 licence A1BCDEF NHS number 943 476 5919 DOB 12/03/1988"
     " born on 1st May 1990 date of birth: 1990-05-01 Maria from the warehouse Jordan in billing"
     " order A1B2C3D4 ticket 99812"
+    # Greetings and full names after a word that introduces a person.
+    " Hi Hello hey Dear Good morning there Dana, Siobhan! for with from Whitfield Baker O'Neill"
+    " Jean-Luc DeShawn Amazon Prime Customer Services"
 ).split(" ")
 
 
