@@ -58,7 +58,7 @@ SEEM = {
     "fear": "afraid",
     "disappointment": "disappointed",
     "sadness": "sad",
-    "grief": "grieving",
+    "grief": "bereaved",
     "confusion": "confused",
     "anxiety": "anxious",
     "relief": "relieved",

@@ -78,3 +78,11 @@ def test_no_string_holds_a_control_character(path: Path) -> None:
 def test_no_nrc_lexicon_anywhere() -> None:
     for path in LEXICON_DIR.iterdir():
         assert "nrc" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+def test_the_api_guide_names_every_emotion_family() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "coach-api.md").read_text()
+    listed = re.search(r"`OtherState\.emotion` is one of the families.*?or `neutral`", guide, re.S)
+    assert listed is not None
+    words = set(re.findall(r"[a-z]+", listed.group(0)))
+    assert set(load("emotions")["emotion"]) <= words
