@@ -629,6 +629,25 @@ def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> 
             "offering_support",
             ["Let me know how I can support"],
         ),
+        # The moves of the phrase bank's lines, in other words.
+        ("It's left you more confused, not less.", "emotion_labelling", ["left you more confused"]),
+        ("This has been weighing on you.", "emotion_labelling", ["weighing on you"]),
+        ("You've been kicking yourself about it.", "emotion_labelling", ["kicking yourself"]),
+        ("That takes a toll.", "acknowledging_impact", ["takes a toll"]),
+        (
+            "There's no right way to feel about this.",
+            "validation",
+            ["There's no right way to feel"],
+        ),
+        (
+            "Your feelings are completely valid.",
+            "validation",
+            ["Your feelings are completely valid"],
+        ),
+        ("Of course that hurt.", "validation", ["Of course that hurt"]),
+        ("We can go at whatever pace suits you.", "offering_space", ["at whatever pace"]),
+        ("Would a short pause help?", "offering_space", ["Would a short pause help"]),
+        ("Which would suit you better?", "offering_support", ["Which would suit you better"]),
     ],
 )
 def test_more_everyday_ways_of_making_a_move(reply, label, evidence) -> None:
@@ -695,31 +714,3 @@ def test_the_reproach_question_is_not_an_open_question() -> None:
     result = analyze(line)
     assert not result.pitfalls
     assert [s.text for f in result.moves for s in f.spans] == ["took more of your time"]
-
-
-@pytest.mark.parametrize(
-    ("reply", "label", "evidence"),
-    [
-        ("It's left you more confused, not less.", "emotion_labelling", ["left you more confused"]),
-        ("This has been weighing on you.", "emotion_labelling", ["weighing on you"]),
-        ("You've been kicking yourself about it.", "emotion_labelling", ["kicking yourself"]),
-        ("That takes a toll.", "acknowledging_impact", ["takes a toll"]),
-        (
-            "There's no right way to feel about this.",
-            "validation",
-            ["There's no right way to feel"],
-        ),
-        (
-            "Your feelings are completely valid.",
-            "validation",
-            ["Your feelings are completely valid"],
-        ),
-        ("Of course that hurt.", "validation", ["Of course that hurt"]),
-        ("We can go at whatever pace suits you.", "offering_space", ["at whatever pace"]),
-        ("Would a short pause help?", "offering_space", ["Would a short pause help"]),
-        ("Which would suit you better?", "offering_support", ["Which would suit you better"]),
-    ],
-)
-def test_the_moves_of_the_phrase_bank_in_other_words(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply).moves if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
