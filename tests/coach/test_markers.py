@@ -629,6 +629,18 @@ def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> 
             "offering_support",
             ["Let me know how I can support"],
         ),
+        # What a lead says to a teammate.
+        ("Thanks for flagging it. Let's talk tomorrow.", "next_steps", ["Let's talk"]),
+        (
+            "I'm sorry nobody noticed - that's on me.",
+            "concrete_apology",
+            ["I'm sorry nobody noticed - that's on me"],
+        ),
+        (
+            "Can we look at what I can take off you this week?",
+            "offering_support",
+            ["what I can take off you"],
+        ),
         # The moves of the phrase bank's lines, in other words.
         ("It's left you more confused, not less.", "emotion_labelling", ["left you more confused"]),
         ("This has been weighing on you.", "emotion_labelling", ["weighing on you"]),

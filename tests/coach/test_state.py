@@ -241,6 +241,7 @@ def test_every_emoji_belongs_to_an_emotion_family() -> None:
         ("I'm dead on my feet.", "exhaustion", ["dead on my feet"]),
         ("It felt like a slap in the face.", "hurt", ["slap in the face"]),
         ("I don't feel heard.", "hurt", ["don't feel heard"]),
+        ("Nobody seems to notice.", "hurt", ["Nobody seems to notice"]),
         ("I feel like such an idiot.", "shame", ["feel like such an idiot"]),
         ("I messed up the rota.", "shame", ["I messed up"]),
         ("I don't get it.", "confusion", ["don't get it"]),
