@@ -50,6 +50,13 @@ def test_levels(reply: str, er: int, ip: int, ex: int) -> None:
         ("I know this is hard, but I know you can make it through.", "Affirmation and Reassurance"),
         ("I do online work, mostly copywriting.", "Self-disclosure"),
         ("They say it is best to keep a routine.", "Information"),
+        # Confidence in them and in how it will go.
+        (
+            "It might be hard at first, but I believe that in the end you will be happy you did.",
+            "Affirmation and Reassurance",
+        ),
+        ("Have confidence in yourself as well!", "Affirmation and Reassurance"),
+        ("That's the way to go. Keep seeking help.", "Affirmation and Reassurance"),
     ],
 )
 def test_strategies(reply: str, strategy: str) -> None:
