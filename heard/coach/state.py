@@ -220,30 +220,36 @@ def _is_negated(low: str, start: int) -> bool:
     return _NEGATED.search(low, max(0, start - 48), start) is not None
 
 
+def _word_hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
+    """Every emotion word of the folded text (``low``: lower-cased, same length), negated or
+    not, reading only the emotions the prefilter's ``may`` (see :func:`_may_match`) allows."""
+    return _compiled()[0].hits(folded, low, None if may is None else may[0])
+
+
 def _hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
-    """Every emotion word and emoji of the folded text (``low``: lower-cased, same length)
-    that is not negated, reading only the emotions the prefilter's ``may`` (see
-    :func:`_may_match`) allows."""
-    found = _compiled()[0].hits(folded, low, None if may is None else may[0])
+    """Every emotion word and emoji of the folded text that is not negated."""
+    found = _word_hits(folded, low, may)
     if found:
         found = [h for h in found if not _is_negated(low, h[1])]
     return _with_emoji(found, folded)
 
 
-def emotion_hits(text: str) -> list[tuple[str, int, int]]:
-    """(emotion, start, end) for every emotion word in ``text``."""
+def _read(text: str) -> tuple[str, str, tuple | None]:
+    """The folded text, its lower-cased form (same length) and the prefilter's answer."""
     folded = fold(text)
     low = lower_same_length(folded)
-    return _hits(folded, low, _may_match(low))
+    return folded, low, _may_match(low)
+
+
+def emotion_hits(text: str) -> list[tuple[str, int, int]]:
+    """(emotion, start, end) for every emotion word in ``text``."""
+    return _hits(*_read(text))
 
 
 def denied_emotion_hits(text: str) -> list[tuple[str, int, int]]:
     """(emotion, start, end) for every feeling ``text`` says is not there ("I'm not angry")."""
-    folded = fold(text)
-    low = lower_same_length(folded)
-    may = _may_match(low)
-    found = _compiled()[0].hits(folded, low, None if may is None else may[0])
-    return [h for h in found if _is_negated(low, h[1])]
+    folded, low, may = _read(text)
+    return [h for h in _word_hits(folded, low, may) if _is_negated(low, h[1])]
 
 
 def tone(text: str) -> float:
@@ -289,9 +295,7 @@ def _intensity(
 def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
     _, valence, need_of, _, _ = _compiled()
-    folded = fold(context)
-    low = lower_same_length(folded)
-    may = _may_match(low)
+    folded, low, may = _read(context)
     hits = _hits(folded, low, may)
     intensity = _intensity(context, folded, low, len(hits), may)
     # Need scores: the emotions' needs first (in the order the emotions were first found),
