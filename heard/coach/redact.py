@@ -128,13 +128,7 @@ _CONTEXT_NAMES = (
 # A full name, two or three capitalised words that are not known non-names, after a word
 # that introduces a person: "the order for Dana Whitfield", "it's with Tom Baker now".
 _FULL_NAME_AFTER = re.compile(
-    r"\b(?:for|with|to|from|by|and|or|cc|of)\s+("
-    + _NAME_WORD
-    + r" "
-    + _NAME_WORD
-    + r"(?: "
-    + _NAME_WORD
-    + r")?)\b"
+    r"\b(?:for|with|to|from|by|and|or|cc|of)\s+(" + _NAME_WORD + r"(?: " + _NAME_WORD + r"){1,2})\b"
 )
 # "Maria from the warehouse", "Jordan in billing": the department is found first (a word
 # every such match holds), then a name right before it.
@@ -152,7 +146,8 @@ _NOT_NAMES = frozenset(
     Now Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     About Back Only Never Always Actually Honestly Currently Afraid Stuck Lost New Your My
     Our Their His Her It This That What When Where Why How Who Please Thanks Thank English
-    Customer Support Team Manager Agent Billing Sales Service Services Help He She They We You Then
+    Customer Support Team Manager Agent Billing Sales Service Services Help He She They We You
+    Then
     And But Or If Because After Before Since While Also Yes No Well Anyway Someone Somebody
     Everyone Everybody Nobody Management Finance HR IT Legal Marketing Engineering Product
     Operations Ops Security Leadership Mum Mom Dad Mummy Daddy Grandma Grandad God Everything
@@ -160,8 +155,8 @@ _NOT_NAMES = frozenset(
     January February March April May June July August September October November December
     Christmas Easter Slack Teams Zoom Jira Google Microsoft Apple Amazon Doctor Nurse I'm I’m
     I've I’ve I'd I’d I'll I’ll It's It’s That's That’s What's What’s Here's There's Let's
-    Don't Can't Didn't Won't Mr Mrs Ms Mx Miss Dr Prof Sir Dame Madam All Folks Guys Everyone Team
-    Friends Again Visa Mastercard Paypal PayPal Prime Pay Cloud Store Street Road Avenue""".split()
+    Don't Can't Didn't Won't Mr Mrs Ms Mx Miss Dr Prof Sir Dame Madam Folks Guys Friends Again
+    Visa Mastercard Paypal PayPal Prime Pay Cloud Store Street Road Avenue""".split()
 )
 
 PLACEHOLDER = {
