@@ -49,21 +49,29 @@ _OPEN = re.compile(
     FLAGS,
 )
 _ESCALATION_PATTERN = (
-    r"\b(?:escalat\w*|(?:speak|talk) to (?:a|your|the|someone|somebody) (?:manager|supervisor|someone senior|senior|in charge)|"
-    r"(?:get|fetch|want|give)(?: me)? (?:a|your|the) (?:manager|supervisor|boss)|formal complaint|ombudsman|"
+    r"\b(?:escalat\w*|(?:speak|talk) to (?:a|your|the|someone|somebody) "
+    r"(?:manager|supervisor|senior|in charge)|"
+    r"(?:get|fetch|want|give)(?: me)? (?:a|your|the) (?:manager|supervisor|boss)|"
+    r"formal complaint|ombudsman|"
     # Leaving, going public or going legal: "I'll take my business elsewhere".
-    r"(?:going to|gonna|will|I'll|I will|I'm going to) cancel (?:my|the|our) (?:contract|account|subscription|membership|policy)|"
+    r"(?:going to|gonna|will|I'll|I will|I'm going to) cancel (?:my|the|our) "
+    r"(?:contract|account|subscription|membership|policy)|"
     r"(?:take|taking) (?:my|our) (?:business|custom|money) elsewhere|"
-    r"(?:leaving|leave|switching|switch|moving|move) (?:you )?(?:for|to) (?:another|a different|a new|a better) (?:provider|company|bank|supplier|network|insurer)|"
-    r"(?:post|posting|put|putting|share|sharing|write|writing|tweet|tweeting)(?: (?:this|it|about (?:this|it|you)))? (?:all )?(?:over|on) (?:twitter|facebook|social media|trustpilot|reddit|tiktok|instagram|linkedin)|"
-    r"(?:my|a) (?:solicitor|lawyer|attorney)|legal action|small claims|(?:see|take) you (?:to|in) court|sue (?:you|the company)|"
+    r"(?:leaving|leave|switching|switch|moving|move) (?:you )?(?:for|to) "
+    r"(?:another|a different|a new|a better) (?:provider|company|bank|supplier|network|insurer)|"
+    r"(?:post|posting|put|putting|share|sharing|write|writing|tweet|tweeting)"
+    r"(?: (?:this|it|about (?:this|it|you)))? (?:all )?(?:over|on) "
+    r"(?:twitter|facebook|social media|trustpilot|reddit|tiktok|instagram|linkedin)|"
+    r"(?:my|a) (?:solicitor|lawyer|attorney)|legal action|small claims|"
+    r"(?:see|take) you (?:to|in) court|sue (?:you|the company)|"
     r"trading standards|the regulator|consumer rights|better business bureau)\b"
 )
 _TRANSFER_PATTERN = (
     r"\b(?:transfer(?:ring)? you|put(?:ting)? you through|connect(?:ing)? you (?:to|with)|"
     r"hand(?:ing)? you (?:over|on)|pass(?:ing)? you (?:over|on|to)|"
     # The case handed on, the person with it: "I'm passing this to our billing team".
-    r"(?:pass|passing|passed|hand|handing|handed|send|sending|sent|refer|referring|referred|forward|forwarding|forwarded) "
+    r"(?:pass|passing|passed|hand|handing|handed|send|sending|sent|refer|referring|referred|"
+    r"forward|forwarding|forwarded) "
     r"(?:this|it|your (?:case|ticket|complaint|query|request|details)) (?:on |over )?to (?:our|the|my|a) "
     r"(?:[\w-]+ )?(?:team|department|dept|colleague|specialists?|manager|supervisor|engineers?|"
     r"billing|complaints|retentions|escalations|desk|unit))\b"
