@@ -726,3 +726,12 @@ def test_the_reproach_question_is_not_an_open_question() -> None:
     result = analyze(line)
     assert not result.pitfalls
     assert [s.text for f in result.moves for s in f.spans] == ["took more of your time"]
+
+
+def test_why_you_could_not_is_a_caring_question_not_a_reproach() -> None:
+    result = analyze(
+        "You seem really concerned about your mom! Why haven't you been able to call her?"
+    )
+    assert [f.label for f in result.moves] == ["emotion_labelling", "exploring_question"]
+    assert result.pitfalls == ()
+    assert analyze("Why haven't you paid?").has("judgement")
