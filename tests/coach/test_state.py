@@ -230,6 +230,19 @@ def test_every_emoji_belongs_to_an_emotion_family() -> None:
         ("I'm really struggling.", "sadness", ["I'm really struggling"]),
         ("I'm in a bad place.", "sadness", ["in a bad place"]),
         ("I'm distraught.", "sadness", ["distraught"]),
+        ("Im feeling a little down", "sadness", ["feeling a little down"]),
+        ("I'm not okay. It's all pointless.", "sadness", ["It's all pointless"]),
+        (
+            "My loneliness is killing me, I'm tired of being alone.",
+            "sadness",
+            ["loneliness", "tired of", "alone"],
+        ),
+        ("Phew, it finally arrived!", "relief", ["Phew", "finally arrived"]),
+        (
+            "It looks like there is finally light at the end of the tunnel.",
+            "relief",
+            ["light at the end of the tunnel"],
+        ),
         ("I lost my job last week.", "sadness", ["lost my job"]),
         ("My dad passed away in March.", "grief", ["passed away"]),
         ("I'm calling about my late husband's account.", "grief", ["my late husband"]),
@@ -286,6 +299,10 @@ def test_a_negated_feeling_is_not_read(context: str, emotion: str) -> None:
         "The price went down to £20.",
         "She crushed it in the demo.",
         "I have an upset stomach.",
+        "When will it finally arrive?",  # no relief in a wait
+        "What's the point of this form?",
+        "I'm going down to the shop.",
+        "We've been in lock down for a year.",
     ],
 )
 def test_more_look_alikes_are_not_feelings(context: str) -> None:
