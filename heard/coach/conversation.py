@@ -440,8 +440,13 @@ def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float,
         score += 0.05
         reasons.append("Acknowledged the customer in the first reply.")
     else:
+        # Said as the reply it came in, which is how an agent counts: "in reply 2".
+        origin = next((ta.index for ta in analysed if ta.turn.role == "customer"), 0)
+        came = origin + m.turns_to_first_acknowledgement
+        reply = sum(1 for ta in analysed if ta.analysis is not None and origin < ta.index <= came)
         reasons.append(
-            f"First acknowledgement came {m.turns_to_first_acknowledgement} turns in; earlier is better."
+            f"First acknowledgement came in reply {reply}, "
+            f"{m.turns_to_first_acknowledgement} turns after their first message; earlier is better."
         )
     pitfalls = sorted({f.label for a in agent for f in a.pitfalls})
     if pitfalls:

@@ -354,3 +354,20 @@ def test_what_followed_each_disclosure_is_a_reason() -> None:
     assert analyze_conversation(brushed).reasons[-1] == (
         "Turn 1 disclosed money trouble; the next reply (turn 2) did not acknowledge it."
     )
+
+
+def test_a_late_acknowledgement_is_named_by_the_reply_it_came_in() -> None:
+    ca = analyze_conversation(
+        [
+            {"role": "agent", "text": "Hello, you're through to support."},
+            {"role": "customer", "text": "My order never came and the party was yesterday."},
+            {"role": "agent", "text": "Can I have your order number?"},
+            {"role": "customer", "text": "55120933."},
+            {"role": "agent", "text": "I'm so sorry - missing the party is awful."},
+        ]
+    )
+    assert ca.metrics.turns_to_first_acknowledgement == 3
+    assert (
+        "First acknowledgement came in reply 2, 3 turns after their first message; "
+        "earlier is better."
+    ) in ca.reasons
