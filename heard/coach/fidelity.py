@@ -21,7 +21,7 @@ from .engine import text_keys
 from .lexicon import FLAGS, PITFALLS, compile_alternation, fold, load
 from .moves import marker_set
 from .spans import MAX_CHARS, MAX_SPANS, find_spans, spans_at
-from .state import denied_emotion_hits, emotion_hits, is_situation
+from .state import emotion_hits_and_denied, is_situation
 from .suggestions import SEEM
 from .types import FidelityReport, Span
 
@@ -103,12 +103,12 @@ def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]], set[str
     what happened: content to bring back, not a feeling to name."""
     out: dict[str, str] = {}
     where: list[tuple[int, int]] = []
-    for emotion, s, e in emotion_hits(text):
+    found, denied = emotion_hits_and_denied(text)
+    for emotion, s, e in found:
         if is_situation(text, s, e):
             continue
         out.setdefault(emotion, text[s:e].lower())
         where.append((s, e))
-    denied = denied_emotion_hits(text)
     where += [(s, e) for _, s, e in denied]
     return out, where, {emotion for emotion, _, _ in denied}
 

@@ -226,11 +226,22 @@ def _word_hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
     return _compiled()[0].hits(folded, low, None if may is None else may[0])
 
 
+def _split_negated(
+    low: str, found: list[tuple[str, int, int]]
+) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """``found`` parted into the feelings that are there and those said not to be."""
+    kept: list[tuple[str, int, int]] = []
+    denied: list[tuple[str, int, int]] = []
+    for h in found:
+        (denied if _is_negated(low, h[1]) else kept).append(h)
+    return kept, denied
+
+
 def _hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
     """Every emotion word and emoji of the folded text that is not negated."""
     found = _word_hits(folded, low, may)
     if found:
-        found = [h for h in found if not _is_negated(low, h[1])]
+        found = _split_negated(low, found)[0]
     return _with_emoji(found, folded)
 
 
@@ -246,10 +257,14 @@ def emotion_hits(text: str) -> list[tuple[str, int, int]]:
     return _hits(*_read(text))
 
 
-def denied_emotion_hits(text: str) -> list[tuple[str, int, int]]:
-    """(emotion, start, end) for every feeling ``text`` says is not there ("I'm not angry")."""
+def emotion_hits_and_denied(
+    text: str,
+) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """From one reading: what :func:`emotion_hits` gives, and (emotion, start, end) for
+    every feeling ``text`` says is not there ("I'm not angry")."""
     folded, low, may = _read(text)
-    return [h for h in _word_hits(folded, low, may) if _is_negated(low, h[1])]
+    kept, denied = _split_negated(low, _word_hits(folded, low, may))
+    return _with_emoji(kept, folded), denied
 
 
 def tone(text: str) -> float:
