@@ -735,3 +735,208 @@ def test_why_you_could_not_is_a_caring_question_not_a_reproach() -> None:
     assert [f.label for f in result.moves] == ["emotion_labelling", "exploring_question"]
     assert result.pitfalls == ()
     assert analyze("Why haven't you paid?").has("judgement")
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        # What a lead or a teammate says when someone is struggling at work.
+        (
+            "That sounds like a really heavy week.",
+            "emotion_labelling",
+            ["That sounds like a really heavy week"],
+        ),
+        ("It sounds like you're feeling stuck.", "emotion_labelling", ["you're feeling stuck"]),
+        ("Sounds like you're running on empty.", "emotion_labelling", ["you're running on empty"]),
+        ("I know it's been a lot.", "acknowledging_impact", ["it's been a lot"]),
+        (
+            "That's the last thing you need the day before her birthday.",
+            "acknowledging_impact",
+            ["the last thing you need"],
+        ),
+        (
+            "You've been carrying the on-call rota on your own for a month.",
+            "acknowledging_impact",
+            ["You've been carrying the on-call rota on your own"],
+        ),
+        (
+            "Losing a whole afternoon to that meeting set your week back.",
+            "acknowledging_impact",
+            ["Losing a whole afternoon", "set your week back"],
+        ),
+        (
+            "That's two weekends you've given up for this release.",
+            "acknowledging_impact",
+            ["weekends you've given up"],
+        ),
+        (
+            "It's eaten into your evenings for weeks.",
+            "acknowledging_impact",
+            ["eaten into your evenings"],
+        ),
+        (
+            "You've had to redo the deck three times now.",
+            "acknowledging_impact",
+            ["You've had to redo"],
+        ),
+        (
+            "It means you've had no proper break since March.",
+            "acknowledging_impact",
+            ["you've had no proper break"],
+        ),
+        (
+            "That's a really fair thing to raise.",
+            "validation",
+            ["That's a really fair thing to raise"],
+        ),
+        (
+            "That's a completely reasonable ask.",
+            "validation",
+            ["That's a completely reasonable ask"],
+        ),
+        ("Thank you for carrying that.", "validation", ["Thank you for carrying"]),
+        ("It's not your fault.", "validation", ["It's not your fault"]),
+        ("None of this is on you.", "validation", ["None of this is on you"]),
+        (
+            "So it's less about the deadline and more about feeling left out of the decision.",
+            "interpretation",
+            ["less about the deadline and more about"],
+        ),
+        ("Let's look at what we can move.", "next_steps", ["Let's look at what"]),
+        (
+            "Let's sit down tomorrow and take two things off your plate.",
+            "next_steps",
+            ["Let's sit down"],
+        ),
+        (
+            "I'll push the deadline to next week and tell the client myself.",
+            "next_steps",
+            ["I'll push the"],
+        ),
+        (
+            "I can tell you what I know and when we'll hear more: Friday.",
+            "next_steps",
+            ["I can tell you what"],
+        ),
+        (
+            "Want to walk through it together tomorrow?",
+            "offering_support",
+            ["Want to walk through it together"],
+        ),
+        ("Do you want to talk it through?", "offering_support", ["Do you want to talk it through"]),
+        ("My door's open whenever you need it.", "offering_support", ["My door's open"]),
+        ("Would that work for you?", "offering_support", ["Would that work for you?"]),
+        (
+            "Happy to pair on it if that helps.",
+            "offering_support",
+            ["Happy to pair on it if that helps"],
+        ),
+        ("Take ten minutes away from the queue.", "offering_space", ["Take ten minutes"]),
+        ("Take the rest of the afternoon.", "offering_space", ["Take the rest of the afternoon"]),
+        ("Step away for a bit, I'll cover.", "offering_space", ["Step away for a bit"]),
+        (
+            "No need to have an answer right now.",
+            "offering_space",
+            ["No need to have an answer right now"],
+        ),
+        (
+            "I'll introduce you to Priya, who ran the last migration; I've told her what"
+            " you're up against.",
+            "warm_handoff",
+            ["I've told her what you're"],
+        ),
+    ],
+)
+def test_what_leads_and_teammates_say(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply).moves if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        (
+            "Everyone's busy right now, we just need to push through.",
+            "minimising",
+            ["Everyone's busy", "we just need to push through"],
+        ),
+        ("It happens.", "minimising", ["It happens"]),
+        ("It's not the end of the world.", "minimising", ["not the end of the world"]),
+        ("Honestly, it's not a big thing.", "minimising", ["it's not a big thing"]),
+        ("Worse things happen.", "minimising", ["Worse things happen"]),
+        ("Everyone feels like that at some point.", "minimising", ["Everyone feels like that"]),
+        (
+            "I don't think that's true, we used your idea last month.",
+            "defensiveness",
+            ["I don't think that's true"],
+        ),
+        ("That's not fair, I've always backed you.", "defensiveness", ["I've always backed you"]),
+        ("We've been over this already.", "defensiveness", ["We've been over this already"]),
+        ("I'm doing the best I can here.", "defensiveness", ["I'm doing the best I can here"]),
+        ("That's not what I said.", "defensiveness", ["That's not what I said"]),
+        ("You need to develop a thicker skin in this job.", "judgement", ["a thicker skin"]),
+        (
+            "You're taking this far too personally.",
+            "judgement",
+            ["You're taking this far too personally"],
+        ),
+        ("You need to toughen up.", "judgement", ["You need to toughen up"]),
+        ("Honestly, you're overthinking it.", "judgement", ["you're overthinking"]),
+        ("That's a bit of an overreaction.", "judgement", ["a bit of an overreaction"]),
+        ("You should be grateful you've got a job.", "judgement", ["You should be grateful"]),
+        (
+            "When I was your level I had twice the workload.",
+            "one_upping",
+            ["When I was your level", "I had twice the"],
+        ),
+        (
+            "At least you're not dealing with what I've got on.",
+            "one_upping",
+            ["At least you're not dealing with what I've got on"],
+        ),
+        ("Don't stress about it.", "reassurance_without_action", ["Don't stress"]),
+        ("It'll all work out in the end.", "reassurance_without_action", ["It'll all work out"]),
+        (
+            "If you'd asked for help earlier this wouldn't have happened.",
+            "blame",
+            ["If you'd asked for help earlier this wouldn't"],
+        ),
+        ("Well, you did sign up for the on-call rota.", "blame", ["you did sign up for"]),
+        ("Just block out your calendar.", "premature_solution", ["Just block"]),
+        (
+            "Thanks for your feedback, we'll take it on board.",
+            "scripted_line",
+            ["we'll take it on board"],
+        ),
+    ],
+)
+def test_pitfalls_of_leads_and_teammates(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply, context=TEAM_CONTEXT).pitfalls if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    ("reply", "moves", "pitfalls"),
+    [
+        # Look-alikes of the lines above, as they were read in real replies.
+        ("I can tell you're tired.", ["emotion_labelling", "interpretation"], []),
+        ("How does that work?", ["exploring_question"], []),
+        ("After each class I would take 15 minutes to review my notes.", [], []),
+        ("The last thing you want is for your happiness to depend on others.", [], []),
+        ("While we're busy worrying about jobs, I look for good news.", [], []),
+        ("In my experience man up means ignore your feelings.", [], []),
+        ("I need something drastic to snap out of it.", [], []),
+        ("I don't think you should have had to deal with that alone.", [], []),
+        ("I don't think that's fair on you.", ["validation"], []),
+        ("That wasn't your fault.", ["validation"], []),
+        (
+            "It happens to the best of us, and it's up to you what we do next.",
+            ["validation", "offering_support"],
+            [],
+        ),
+    ],
+)
+def test_look_alikes_of_the_team_lines(reply, moves, pitfalls) -> None:
+    result = analyze(reply)
+    assert [f.label for f in result.moves] == moves
+    assert [f.label for f in result.pitfalls] == pitfalls
