@@ -31,6 +31,9 @@ _SELF_STATEMENT = re.compile(
     r"|\bmakes me|\bleft me)(?: \w+){0,2} $"
 )
 SELF_WEIGHT = 0.5
+# A situation that makes a feeling likely ("again", "for three weeks") counts for half a
+# word that names one: "passed over for the promotion again" is hurt, not frustration.
+SITUATION_WEIGHT = 0.5
 # A feeling word under a negation is not the feeling: "I'm not angry, just confused", "don't
 # worry", "nothing to be scared of". Matched on the lower-cased text just before the word;
 # only a few words may stand between ("not feeling anxious", "wasn't really worried"), so
@@ -319,9 +322,10 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     emotion = "neutral"
     if hits:
         counts: dict[str, float] = {}
-        for e, start, _ in hits:
+        for e, start, end in hits:
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
-            counts[e] = counts.get(e, 0.0) + 1.0 + SELF_WEIGHT * own
+            word = SITUATION_WEIGHT if is_situation(context, start, end) else 1.0
+            counts[e] = counts.get(e, 0.0) + word + SELF_WEIGHT * own
         if any(valence[e] < 0 for e in counts):
             # Thanks inside a complaint ("thanks for nothing") should not win.
             counts = {e: c for e, c in counts.items() if valence[e] < 0}

@@ -307,3 +307,64 @@ def test_a_negated_feeling_is_not_read(context: str, emotion: str) -> None:
 )
 def test_more_look_alikes_are_not_feelings(context: str) -> None:
     assert read_state(context).emotion == "neutral"
+
+
+# How people say they are struggling at work, and a situation weighed against a feeling.
+@pytest.mark.parametrize(
+    ("context", "emotion", "evidence"),
+    [
+        (
+            "The customer shouted at me for twenty minutes and I'm shaking.",
+            "fear",
+            ["shouted at me", "I'm shaking"],
+        ),
+        ("I'm not sure I'm cut out for this role.", "anxiety", ["cut out for"]),
+        ("I'm out of my depth with this migration.", "anxiety", ["out of my depth"]),
+        ("I'm not coping.", "anxiety", ["I'm not coping"]),
+        (
+            "Everything is on fire and I'm the only one on call.",
+            "anxiety",
+            ["Everything is on fire"],
+        ),
+        # "again" suggests frustration; a word that names the feeling outweighs it.
+        ("I got passed over for the promotion again.", "hurt", ["got passed over", "again"]),
+        (
+            "I've been waiting three weeks and I'm worried.",
+            "anxiety",
+            ["waiting three weeks", "worried"],
+        ),
+        ("Nobody thanked us for working the whole weekend.", "hurt", ["Nobody thanked us"]),
+        (
+            "My manager criticised me in front of the whole team.",
+            "shame",
+            ["criticised me in front of"],
+        ),
+        ("I feel like I'm failing at everything.", "shame", ["I feel like I'm failing"]),
+        (
+            "Nobody's explained the new rota and I don't know when I'm working.",
+            "confusion",
+            ["Nobody's explained", "don't know when"],
+        ),
+        ("It's really getting to me.", "sadness", ["getting to me"]),
+        ("We finally shipped it!", "joy", ["We finally shipped"]),
+        ("I was shaking with anger.", "anger", ["anger"]),
+        # Not good enough: a service found wanting, not self-doubt.
+        ("The service is not good enough.", "disappointment", ["is not good enough"]),
+        ("I feel like I'm not good enough.", "anxiety", ["I'm not good enough"]),
+    ],
+)
+def test_struggling_at_work(context: str, emotion: str, evidence: list[str]) -> None:
+    state = read_state(context)
+    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "The washing machine is shaking.",
+        "I did it one time but it made no difference.",
+        "The parcel finally got to me.",
+    ],
+)
+def test_look_alikes_of_struggling_at_work(context: str) -> None:
+    assert read_state(context).emotion == "neutral"
