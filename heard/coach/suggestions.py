@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from functools import cache
 
@@ -102,6 +103,18 @@ def _bank() -> tuple[dict, ...]:
 
 
 @cache
+def _cues() -> tuple[dict[str, re.Pattern], frozenset[str]]:
+    """Each cued phrase's text -> what in the other person's words it was written for; and
+    the phrases offered only when their cues match ("cued_only")."""
+    cues = {
+        p["text"]: re.compile(r"\b(?:" + "|".join(p["cues"]) + ")", re.IGNORECASE)
+        for p in _bank()
+        if p.get("cues")
+    }
+    return cues, frozenset(p["text"] for p in _bank() if p.get("cued_only"))
+
+
+@cache
 def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str, ...], ...]:
     """The phrases that fit a move, best fit first: exact emotion and need beat wildcards.
 
@@ -138,19 +151,31 @@ def rank_phrases(
     need: str | None,
     seed: str = "",
     slots: dict[str, str] | None = None,
+    context: str | None = None,
 ) -> list[str]:
     """Every phrase that fits a move, the one to offer first.
 
-    Best fit comes first; among equals the order turns with ``seed`` so lines don't repeat.
-    With ``slots`` (the other person's words, see ``reflect.their_words``), phrases whose
-    every slot can be filled come first, filled in: a line in their own words beats a
-    slightly closer but generic one.
+    Best fit comes first; among equals, a phrase whose ``cues`` match the other person's
+    words (``context``) comes first ("nobody thanked us" brings the line about work that
+    went unnoticed before the one about being left out of a decision), and the order turns
+    with ``seed`` so lines don't repeat. A ``cued_only`` phrase is offered only when its
+    cues match: "still shaken" fits a caller who shouted, not a fear of losing a job. With ``slots`` (the other person's words, see
+    ``reflect.their_words``), phrases whose every slot can be filled come first, filled
+    in: a line in their own words beats a slightly closer but generic one.
+
+    >>> rank_phrases("validation", "hurt", "upset", context="Nobody thanked us.")[0]
+    'Of course that hurt. Wanting [the effort you put in] to be noticed is fair.'
     """
     key = zlib.crc32(seed.encode("utf-8", "replace"))
+    cues, cued_only = _cues()
     ordered: list[str] = []
     for tier in _tiers(move, emotion, need):
-        turn = key % len(tier)
-        ordered += tier[turn:] + tier[:turn]
+        cued = [p for p in tier if p in cues and context and cues[p].search(context)]
+        rest = [p for p in tier if p not in cued and p not in cued_only]
+        for part in (cued, rest):
+            if part:
+                turn = key % len(part)
+                ordered += part[turn:] + part[:turn]
     if not slots:
         return ordered
     filled = [fill(p, slots) for p in ordered]
@@ -189,7 +214,7 @@ def suggest(
     for move, reason in wanted:
         if move in present or move in seen:
             continue
-        ranked = rank_phrases(move, emotion, need, seed, slots)
+        ranked = rank_phrases(move, emotion, need, seed, slots, context)
         if ranked:
             alternatives = tuple(ranked[1 : 1 + MAX_ALTERNATIVES])
             out.append(Suggestion(move, ranked[0], reason, alternatives))

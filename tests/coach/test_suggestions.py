@@ -181,8 +181,49 @@ def test_every_line_the_coach_offers_is_credited_when_used() -> None:
     # A suggestion taken up must count as the move it was offered for, and trip no pitfall:
     # otherwise the coach would go on asking for a move the writer has just made.
     phrases = load("phrase_bank")["phrase"]
-    assert len(phrases) == 84
+    assert len(phrases) == 93
     for phrase in phrases:
         result = analyze(_filled(phrase["text"]))
         assert phrase["move"] in {f.label for f in result.moves}, phrase["text"]
         assert not result.pitfalls, (phrase["text"], [f.label for f in result.pitfalls])
+
+
+def _offered(reply: str, context: str) -> list[str]:
+    return [
+        line
+        for s in analyze(reply, context=context).suggestions
+        for line in (s.text, *s.alternatives)
+    ]
+
+
+def test_lines_written_for_what_happened_come_first() -> None:
+    unthanked = analyze("Hmm.", context="Nobody thanked us for working the whole weekend.")
+    assert [s.text for s in unthanked.suggestions] == [
+        "It sounds like that stung, and feeling unseen at work is not a small thing.",
+        "Of course that hurt. Wanting [the effort you put in] to be noticed is fair.",
+        "You've given up [your weekend] for this, and it deserved to be noticed.",
+    ]
+    left_out = analyze("Hmm.", context="I keep getting talked over in stand-up.")
+    assert left_out.suggestions[0].text == (
+        "It sounds like it stung to be left out of [the decision], not just inconvenient."
+    )
+    shaken = analyze("Right.", context="A caller shouted at me for twenty minutes and I'm shaking.")
+    assert shaken.suggestions[0].text == (
+        "That sounds frightening, and it makes sense you're still shaken."
+    )
+
+
+def test_a_line_for_one_situation_is_not_offered_in_another() -> None:
+    # Fear of an outcome is not fear of a person: no "still shaken", no "shouted at".
+    offered = _offered("ok", "I'm scared I'll lose my job.")
+    assert offered and not [line for line in offered if "shaken" in line or "shouted" in line]
+    assert "[the effort you put in]" not in " ".join(_offered("Hmm.", "I feel left out."))
+
+
+def test_every_cue_compiles_and_every_cued_only_line_has_cues() -> None:
+    import re
+
+    for phrase in load("phrase_bank")["phrase"]:
+        for cue in phrase.get("cues", ()):
+            re.compile(cue)
+        assert not phrase.get("cued_only") or phrase.get("cues"), phrase["text"]
