@@ -348,6 +348,16 @@ def test_more_look_alikes_are_not_feelings(context: str) -> None:
         ("It's really getting to me.", "sadness", ["getting to me"]),
         ("We finally shipped it!", "joy", ["We finally shipped"]),
         ("I was shaking with anger.", "anger", ["anger"]),
+        (
+            "I'm really struggling with the on-call rota.",
+            "exhaustion",
+            ["struggling with the on-call rota"],
+        ),
+        (
+            "I'm struggling with everything at the moment.",
+            "sadness",
+            ["struggling with everything"],
+        ),
         # Not good enough: a service found wanting, not self-doubt.
         ("The service is not good enough.", "disappointment", ["is not good enough"]),
         ("I feel like I'm not good enough.", "anxiety", ["I'm not good enough"]),
@@ -364,6 +374,7 @@ def test_struggling_at_work(context: str, emotion: str, evidence: list[str]) -> 
         "The washing machine is shaking.",
         "I did it one time but it made no difference.",
         "The parcel finally got to me.",
+        "I'm struggling with the new app.",  # stuck, not low
     ],
 )
 def test_look_alikes_of_struggling_at_work(context: str) -> None:
