@@ -3,7 +3,8 @@
 How much of the speaker's content and feeling a reflection captured, what it added that the
 speaker never said, and whether it slipped in judgement or rebuttal.
 
-Content words are compared by their Snowball stems ("moved" and "moving" are one word);
+Content words are compared by their Snowball stems ("moved" and "moving" are one word), and
+everyday words of the same meaning count as one ("enjoy" brings back "love");
 feelings by emotion family ("exhausted" and "worn out" are one feeling). Judgement is the
 reflection's own evaluative words plus the coach's judgement and blame pitfalls; rebuttal is
 disagreement plus the minimising, defensive, one-upping and advice-giving pitfalls, none of
@@ -52,6 +53,18 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word.lower().strip("'-"))
 
 
+@cache
+def _meanings() -> dict[str, str]:
+    """Stem -> the stem that stands for its meaning (``[same]`` in fidelity.toml): "enjoy"
+    and "love" are one meaning, as "moved" and "moving" are one stem."""
+    out: dict[str, str] = {}
+    for line in load("fidelity")["same"]["groups"]:
+        stems = [_stem(w) for w in line.split()]
+        for s in stems:
+            out.setdefault(s, stems[0])
+    return out
+
+
 def _pitfall_spans(scanned: str, original: str) -> tuple[list[Span], list[Span]]:
     """Spans of the pitfalls that count as judgement, and of those that count as rebuttal."""
     keys = text_keys(scanned)
@@ -83,16 +96,19 @@ def _merged(*groups: list[Span]) -> tuple[Span, ...]:
 
 
 def _content(text: str, stop: frozenset[str], feelings: list[tuple[int, int]]) -> dict[str, str]:
-    """Stem -> first surface form, for content words outside the feeling words (those are
-    compared by emotion family instead)."""
+    """Meaning (a stem, or the stem standing for words of the same meaning) -> first surface
+    form, for content words outside the feeling words (those are compared by emotion
+    family instead)."""
     out: dict[str, str] = {}
+    same = _meanings()
     for m in _WORD.finditer(text):
         w = m.group().lower()
         if w in stop or len(w) < 3:
             continue
         if any(s <= m.start() < e for s, e in feelings):
             continue
-        out.setdefault(_stem(w), w)
+        stem = _stem(w)
+        out.setdefault(same.get(stem, stem), w)
     return out
 
 

@@ -38,10 +38,12 @@ SITUATION_WEIGHT = 0.5
 # worry", "nothing to be scared of". Matched on the lower-cased text just before the word;
 # only a few words may stand between ("not feeling anxious", "wasn't really worried"), so
 # "I couldn't be more frustrated" and "I can't tell you how angry I am" keep their feeling.
+# "Rather than angry" sets a feeling aside the same way; "more than angry" may heighten it.
 # "never" is left out: "I've never been so angry" is anger. Words that carry the negation
 # in them ("not happy", "can't sleep", "no idea") are matched whole and stay.
 _NEGATED = re.compile(
-    r"(?:\b(?:not|no|without|nothing to)|\b(?:don|doesn|didn|isn|aren|wasn|weren|won|wouldn"
+    r"(?:\b(?:not|no|without|nothing to|rather than|instead of|as opposed to)"
+    r"|\b(?:don|doesn|didn|isn|aren|wasn|weren|won|wouldn"
     r"|haven|hasn|hadn|ain)'?t|\bcannot)"
     r"(?: (?:really|very|so|too|even|particularly|remotely|overly|exactly|actually|longer|at all"
     r"|feel|feeling|felt|be|been|being|get|getting|got|am|is|are|was|were))* $"

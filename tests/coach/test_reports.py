@@ -498,3 +498,38 @@ def test_no_disclosure_in_ordinary_text() -> None:
         "My manager checks my pull requests every morning.",
     ):
         assert detect_disclosure(text) == (), text
+
+
+def test_a_reflection_in_other_words_brings_back_what_was_said() -> None:
+    said = "Honestly I love the work but the constant context switching is draining me."
+    report = reflection_fidelity(
+        said, "You enjoy the work itself, but jumping between tasks all day is wearing you down."
+    )
+    # "enjoy" brings back "love" and "jumping" brings back "switching"; "wearing you down"
+    # is the exhaustion of "draining me".
+    assert report.captured == ("love", "work", "switching")
+    assert report.missed == ("constant", "context")
+    assert report.feelings_captured == ("draining me",)
+    assert report.feedback == ()
+    # A word of the same meaning is no help when the rest is missed.
+    thin = reflection_fidelity(said, "You enjoy it.")
+    assert thin.captured == ("love",) and thin.score < report.score - 0.3
+
+
+def test_a_feeling_set_aside_with_rather_than_is_not_handed_back() -> None:
+    said = "I'm not angry about the reorg, I'm just worried about what it means for my team."
+    right = reflection_fidelity(
+        said, "You're worried about what the reorg means for your team, rather than angry."
+    )
+    assert right.feelings_denied == () and right.feedback == ()
+    assert reflection_fidelity(said, "You're angry about the reorg.").feelings_denied == ("angry",)
+
+
+def test_each_word_has_one_meaning_in_the_fidelity_lexicon() -> None:
+    from heard.coach.fidelity import _stem
+    from heard.coach.lexicon import load
+
+    first: dict[str, str] = {}
+    for line in load("fidelity")["same"]["groups"]:
+        for word in line.split():
+            assert first.setdefault(_stem(word), line) == line, (word, first[_stem(word)], line)
