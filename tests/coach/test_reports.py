@@ -143,7 +143,7 @@ def test_thanks_for_a_deed_and_moved_measures(text, action, outcome) -> None:
             "Big thanks to Ana for covering my calls on Friday. I could take my daughter to the "
             "doctor without stressing, and no customer waited more than 5 minutes.",
             ["I could take", "without stressing"],
-            ["5 minutes"],
+            ["and no customer waited", "5 minutes"],
         ),
         (
             "Thanks for jumping on the outage last night; the client never noticed.",
@@ -533,3 +533,39 @@ def test_each_word_has_one_meaning_in_the_fidelity_lexicon() -> None:
     for line in load("fidelity")["same"]["groups"]:
         for word in line.split():
             assert first.setdefault(_stem(word), line) == line, (word, first[_stem(word)], line)
+
+
+@pytest.mark.parametrize(
+    ("text", "effect", "outcome"),
+    [
+        # What went right because of it, and what did not go wrong.
+        (
+            "Thanks Priya for staying late to fix the payment bug - it meant the Friday release"
+            " went out on time and no customer was charged twice.",
+            [],
+            ["it meant the Friday release went out on time and no customer"],
+        ),
+        (
+            "Sam took over my tickets while I was off sick, so nothing slipped.",
+            [],
+            ["so nothing slipped"],
+        ),
+        (
+            "Ben ran the retro and made sure the quiet people got heard - we came out with three"
+            " actions we actually did.",
+            ["the quiet people got heard"],
+            ["three actions"],
+        ),
+        (
+            "Lena caught the typo in the contract before it went to the client, which saved us"
+            " a very awkward call.",
+            ["saved us a very awkward call"],
+            [],
+        ),
+    ],
+)
+def test_kudos_effects_and_outcomes_in_everyday_words(text, effect, outcome) -> None:
+    report = specificity(text)
+    assert report.action
+    assert [s.text for s in report.effect] == effect
+    assert [s.text for s in report.outcome] == outcome
