@@ -569,3 +569,39 @@ def test_kudos_effects_and_outcomes_in_everyday_words(text, effect, outcome) -> 
     assert report.action
     assert [s.text for s in report.effect] == effect
     assert [s.text for s in report.outcome] == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "blame", "learning"),
+    [
+        (
+            "Marco deployed on a Friday without telling anyone and broke checkout.",
+            ["Marco deployed on a Friday without telling"],
+            [],
+        ),
+        ("Why did nobody check the logs?", ["Why did nobody"], []),
+        (
+            "Next time Priya needs to double-check before she merges.",
+            ["Priya needs to double-check"],
+            [],
+        ),
+        (
+            "The runbook was out of date, which made the fix take two hours.",
+            [],
+            ["The runbook was out of date"],
+        ),
+        (
+            "It was a process gap: two teams each thought the other owned the migration.",
+            [],
+            ["process gap", "each thought the other"],
+        ),
+        ("The on-call rota had a gap over the bank holiday.", [], ["had a gap"]),
+        # The system's own questions and steps are not blame.
+        ("Why did the alert not fire?", [], []),
+        ("We deployed without a canary.", [], []),
+    ],
+)
+def test_blame_and_learning_in_a_retro(text, blame, learning) -> None:
+    report = blame_language(text)
+    assert [s.text for s in report.blame] == blame
+    assert [s.text for s in report.learning] == learning
