@@ -605,3 +605,35 @@ def test_blame_and_learning_in_a_retro(text, blame, learning) -> None:
     report = blame_language(text)
     assert [s.text for s in report.blame] == blame
     assert [s.text for s in report.learning] == learning
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "evidence"),
+    [
+        (
+            "My ex keeps turning up outside the office.",
+            "safety",
+            ["keeps turning up outside the office"],
+        ),
+        ("I'm a carer for my mum.", "health", ["I'm a carer"]),
+        ("I'm looking after my dad since his stroke.", "health", ["looking after my dad"]),
+        ("I'm waiting for a biopsy result.", "health", ["biopsy"]),
+        ("I'm waiting for my results.", "health", ["waiting for my results"]),
+        ("I'm broke until Friday.", "money", ["I'm broke"]),
+    ],
+)
+def test_disclosures_at_work(text: str, kind: str, evidence: list[str]) -> None:
+    (found,) = detect_disclosure(text)
+    assert (found.kind, [s.text for s in found.spans]) == (kind, evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The test results for the build are green.",
+        "I'm broke on ideas for the offsite.",
+        "I'm looking after my son this weekend.",
+    ],
+)
+def test_look_alikes_of_disclosures_at_work(text: str) -> None:
+    assert detect_disclosure(text) == ()
