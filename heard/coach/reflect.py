@@ -83,6 +83,14 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 # What a problem has cost them, for "This has cost you [time / money / a day's work]".
+# The time they gave up, for "You've given up [your weekend] for this": "working the whole
+# weekend" gives "your whole weekend".
+_TIME_GIVEN = re.compile(
+    r"\b(?:my|our|the|a|an|all|(two|three|four|five|six)) ((?:whole |entire |full )?(?:bank "
+    r"holiday|holiday|weekends?|evenings?|nights?|day off|saturday|sunday|lunch breaks?|"
+    r"lunchtimes?))\b(?! (?:shifts?|out|bus|train|before|owl)\b)",
+    re.IGNORECASE,
+)
 _COSTS = (
     (
         "time",
@@ -151,7 +159,8 @@ def their_words(context: str) -> dict[str, str]:
     Keys are phrase-bank slot names: ``what happened`` (their first short clause, told in
     the past, about themselves or about us), ``name what went wrong`` (what they say we
     did: "you lost my parcel" gives "lost your parcel"), ``what's at stake`` ("your rent")
-    with the ``name the impact`` it gives ("worry about your rent"), and ``their view in
+    with the ``name the impact`` it gives ("worry about your rent"), ``your weekend`` (the
+    time they gave: "the whole weekend" gives "your whole weekend"), and ``their view in
     your words`` (their first sentence, when it is short, about them and not a question).
     """
     slots: dict[str, str] = {}
@@ -176,6 +185,9 @@ def their_words(context: str) -> dict[str, str]:
         slots["what's at stake"] = "your " + stake.group(1).lower()
         # "... and that you had to [name the impact]": what the fault put at risk.
         slots["name the impact"] = "worry about " + slots["what's at stake"]
+    given = _TIME_GIVEN.search(context)
+    if given:
+        slots["your weekend"] = "your " + " ".join(g for g in given.groups() if g).lower()
     first = re.split(r"(?<=[.!?])\s+|\n", context.strip(), maxsplit=1)[0].strip()
     # A question is asked back, not said back ("you're confused, what does this mean?").
     asked = "?" in first or _ASKED_AFTER_COMMA.search(first) is not None

@@ -58,6 +58,7 @@ def test_their_words_never_fails_and_only_fills_known_slots(context: str) -> Non
         "time / money / a day's work",
         "what's at stake",
         "name the impact",
+        "your weekend",
         "their view in your words",
     }
     assert all(isinstance(v, str) and v and "[" not in v for v in slots.values())
@@ -85,3 +86,28 @@ def test_without_their_words_the_slots_stay_for_the_writer() -> None:
     ]
     fed_up = [line for line in lines if line.startswith("It sounds like you're fed up")]
     assert fed_up == ["It sounds like you're fed up, and with good reason after [what happened]."]
+
+
+@pytest.mark.parametrize(
+    ("context", "given"),
+    [
+        ("Nobody thanked us for working the whole weekend on the migration.", "your whole weekend"),
+        ("I gave up two weekends for this release and nobody noticed.", "your two weekends"),
+        ("I worked through my lunch break every day this week.", "your lunch break"),
+        ("The night shift is hard.", None),  # a shift, not time they gave up
+        ("We had a night out.", None),
+    ],
+)
+def test_the_time_they_gave_fills_its_slot(context: str, given: str | None) -> None:
+    assert their_words(context).get("your weekend") == given
+
+
+def test_a_line_about_unnoticed_work_names_the_time_they_gave() -> None:
+    result = analyze(
+        "Well, everyone's busy right now.",
+        context="Nobody thanked us for working the whole weekend on the migration. Honestly I'm"
+        " starting to wonder why I bother.",
+    )
+    assert "You've given up your whole weekend for this, and it deserved to be noticed." in [
+        s.text for s in result.suggestions
+    ]

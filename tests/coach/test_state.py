@@ -346,6 +346,7 @@ def test_more_look_alikes_are_not_feelings(context: str) -> None:
             ["Nobody's explained", "don't know when"],
         ),
         ("It's really getting to me.", "sadness", ["getting to me"]),
+        ("I'm starting to wonder why I bother.", "disappointment", ["wonder why I bother"]),
         ("We finally shipped it!", "joy", ["We finally shipped"]),
         ("I was shaking with anger.", "anger", ["anger"]),
         (

@@ -201,7 +201,7 @@ def test_lines_written_for_what_happened_come_first() -> None:
     assert [s.text for s in unthanked.suggestions] == [
         "It sounds like that stung, and feeling unseen at work is not a small thing.",
         "Of course that hurt. Wanting [the effort you put in] to be noticed is fair.",
-        "You've given up [your weekend] for this, and it deserved to be noticed.",
+        "You've given up your whole weekend for this, and it deserved to be noticed.",
     ]
     left_out = analyze("Hmm.", context="I keep getting talked over in stand-up.")
     assert left_out.suggestions[0].text == (
