@@ -231,14 +231,37 @@ def _word_hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
     return _compiled()[0].hits(folded, low, None if may is None else may[0])
 
 
+# A thanks that only closes a request is courtesy, not gratitude: "Can you just fix it?
+# Thanks, Priya", "Thanks in advance". Matched on the lower-cased text after the word (only a
+# signature may follow) and before it (a request).
+_SIGN_OFF_TAIL = re.compile(
+    r"[,.!]*\s*(?:[,\n]\s*(?:[^\W\d][\w.'&-]*[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*){1,4})?\W*"
+)
+_IN_ADVANCE = re.compile(r"\s*(?:so much |very much )?in advance\b")
+_REQUEST = re.compile(r"\?|\b(?:can|could|would|will) (?:you|someone|somebody)\b|\bplease\b")
+
+
+def _courtesy(low: str, hit: tuple[str, int, int]) -> bool:
+    emotion, start, end = hit
+    if emotion != "gratitude":
+        return False
+    if _IN_ADVANCE.match(low, end):
+        return True
+    return _SIGN_OFF_TAIL.fullmatch(low, end) is not None and _REQUEST.search(low, 0, start) is not None
+
+
 def _split_negated(
     low: str, found: list[tuple[str, int, int]]
 ) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
-    """``found`` parted into the feelings that are there and those said not to be."""
+    """``found`` parted into the feelings that are there and those said not to be; a thanks
+    that only closes a request is neither."""
     kept: list[tuple[str, int, int]] = []
     denied: list[tuple[str, int, int]] = []
     for h in found:
-        (denied if _is_negated(low, h[1]) else kept).append(h)
+        if _is_negated(low, h[1]):
+            denied.append(h)
+        elif not _courtesy(low, h):
+            kept.append(h)
     return kept, denied
 
 
@@ -325,9 +348,11 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     if hits:
         counts: dict[str, float] = {}
         for e, start, end in hits:
+            if is_situation(context, start, end):  # a fact, never said as their feeling
+                counts[e] = counts.get(e, 0.0) + SITUATION_WEIGHT
+                continue
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
-            word = SITUATION_WEIGHT if is_situation(context, start, end) else 1.0
-            counts[e] = counts.get(e, 0.0) + word + SELF_WEIGHT * own
+            counts[e] = counts.get(e, 0.0) + 1.0 + SELF_WEIGHT * own
         if any(valence[e] < 0 for e in counts):
             # Thanks inside a complaint ("thanks for nothing") should not win.
             counts = {e: c for e, c in counts.items() if valence[e] < 0}

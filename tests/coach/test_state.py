@@ -380,3 +380,74 @@ def test_struggling_at_work(context: str, emotion: str, evidence: list[str]) -> 
 )
 def test_look_alikes_of_struggling_at_work(context: str) -> None:
     assert read_state(context).emotion == "neutral"
+
+
+# How customers put it when they write in: insults, ultimatums, the loyal customer let
+# down, things gone, a repeat said before.
+@pytest.mark.parametrize(
+    ("context", "emotion", "evidence"),
+    [
+        ("Are you completely useless?", "anger", ["Are you completely useless"]),
+        ("Put me through to a manager. Now.", "anger", ["Put me through to a manager"]),
+        (
+            "You have one hour to make this right or my 80k followers hear all about it.",
+            "anger",
+            ["You have one hour to", "my 80k followers hear"],
+        ),
+        ("Legal robbery.", "anger", ["Legal robbery"]),
+        (
+            "Do you people even understand?",
+            "anger",
+            ["Do you people even understand"],
+        ),
+        (
+            "I have never once complained, and I wonder whether I should look elsewhere.",
+            "disappointment",
+            ["never once complained", "look elsewhere"],
+        ),
+        (
+            "So which is it? I'm screenshotting everything.",
+            "frustration",
+            ["So which is it", "screenshotting everything"],
+        ),
+        ("I already said this last week.", "frustration", ["I already said"]),
+        ("Twelve years of playlists gone.", "frustration", ["playlists gone"]),
+        ("Our team lost every edit from yesterday.", "frustration", ["Our team lost every"]),
+        ("The checkout is throwing errors.", "frustration", ["throwing errors"]),
+        ("My internet has been off since six.", "frustration", ["been off since six"]),
+        ("I press Save and nothing happens.", "frustration", ["nothing happens"]),
+        (
+            "I don't really understand what's wrong with it.",
+            "confusion",
+            ["don't really understand"],
+        ),
+        ("I don't want to be cut off.", "anxiety", ["don't want to be cut off"]),
+        ("Can you do that without him being told?", "fear", ["without him being told"]),
+        ("It's been a really long week.", "exhaustion", ["been a really long week"]),
+    ],
+)
+def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -> None:
+    state = read_state(context)
+    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+
+
+@pytest.mark.parametrize(
+    ("context", "emotion"),
+    [
+        # A thanks that closes a request is courtesy; thanks for something done is gratitude.
+        ("Can you just fix it? Thanks, Priya (Little Acorns Playgroup)", "neutral"),
+        ("Could I get my money back?\n\nThanks,\nBilal", "neutral"),
+        ("Please send the form. Thanks in advance!", "neutral"),
+        ("That worked. Thanks!", "gratitude"),
+        ("Great job on the fix. Thank you, Sam!", "gratitude"),
+        ("Can you help? Thank you so much, you're a lifesaver.", "gratitude"),
+        # Look-alikes of the words above.
+        ("Hello love, it's only me again.", "neutral"),
+        ("He's useless with tech.", "neutral"),
+        ("Do you understand what I mean?", "neutral"),
+        ("I was on a 2 month streak.", "neutral"),
+        ("I'm down for Thursday.", "neutral"),
+    ],
+)
+def test_courtesy_and_look_alikes(context: str, emotion: str) -> None:
+    assert read_state(context).emotion == emotion

@@ -221,3 +221,40 @@ def test_the_deck_template_loads_and_does_not_clash_with_shipped_decks(decks):
     shipped_ids = {s.id for deck in decks for s in deck.scenarios}
     assert not {s.id for s in template.scenarios} & shipped_ids
     assert template.id not in {deck.id for deck in decks}
+
+
+# Drill openings the coach reads as their authors labelled them (the emotion family a drill's
+# feedback is fitted to). The others are subtler on purpose (sarcasm, understatement, a
+# greeting that hides loneliness); a change to the coach may add to this list, never lose one.
+READ_AS_LABELLED = {
+    "abuse-aimed-at-agent",
+    "baby-emails-after-loss",
+    "broadband-down-before-interview",
+    "closing-late-fathers-account",
+    "daughter-managing-mother-with-dementia",
+    "deaf-customer-phone-only-escalation",
+    "double-charge-before-rent",
+    "insulin-supplies-late",
+    "leaving-abusive-partner-shared-account",
+    "nine-year-customer-price-rise",
+    "public-refund-complaint",
+    "redundancy-hardship-and-hopelessness",
+    "sarcastic-thanks",
+    "screen-magnifier-form-loop",
+    "small-business-invoice-vat",
+    "smart-meter-jargon",
+    "sync-outage-lost-edits",
+    "third-call-same-delay",
+    "third-transfer-no-repeating",
+    "threat-to-go-public",
+    "two-agents-two-answers",
+}
+
+
+def test_the_coach_reads_drill_openings_as_their_authors_did(decks):
+    from heard.coach.state import read_state
+
+    read = {s.id: read_state(s.opening).emotion for d in decks for s in d.scenarios}
+    labelled = {s.id: s.coach_emotion for d in decks for s in d.scenarios}
+    assert READ_AS_LABELLED <= set(read)
+    assert {i for i in READ_AS_LABELLED if read[i] != labelled[i]} == set()
