@@ -104,11 +104,17 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
 
 
 def analyze_with_state(
-    text: str, state: OtherState | None, *, context: str | None = None
+    text: str,
+    state: OtherState | None,
+    *,
+    context: str | None = None,
+    acknowledged: bool = False,
 ) -> Analysis:
     """``analyze`` for a reply whose context has already been read into ``state``.
 
-    ``context`` (the other person's words) only fills suggestions' slots with their words.
+    ``context`` (the other person's words) only fills suggestions' slots with their words;
+    ``acknowledged`` says an earlier reply in the conversation already acknowledged them
+    (a solution now is not premature).
 
     ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` are computed when first
     read; every value equals the one computed up front.
@@ -119,7 +125,7 @@ def analyze_with_state(
     scanned = fold(original)
     keys = text_keys(scanned)
     moves = detect_moves(scanned, original, keys)
-    pitfalls = detect_pitfalls(scanned, original, moves, state, keys)
+    pitfalls = detect_pitfalls(scanned, original, moves, state, keys, acknowledged)
     result = object.__new__(Analysis)
     result.__dict__.update(
         text=text,

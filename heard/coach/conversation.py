@@ -222,9 +222,11 @@ def analyze_conversation(
     analysed: list[TurnAnalysis] = []
     tones: dict[int, float] = {}  # customer turn index -> tone, read with the state
     last_state = None  # the state read from the latest customer turn: the agent's context
+    acknowledged = False  # an agent turn so far acknowledged them: later fixes are not premature
     for i, turn in enumerate(items):
         if turn.role == "agent":
-            a = analyze_with_state(turn.text, last_state)
+            a = analyze_with_state(turn.text, last_state, acknowledged=acknowledged)
+            acknowledged = acknowledged or any(f.label in ACKNOWLEDGING for f in a.moves)
             analysed.append(TurnAnalysis(i, turn, a, None))
         else:
             state, turn_tone = (

@@ -50,8 +50,13 @@ def detect_pitfalls(
     moves: tuple[Finding, ...],
     state: OtherState | None = None,
     keys: frozenset[str] | None = None,
+    acknowledged: bool = False,
 ) -> tuple[Finding, ...]:
-    """Pitfalls in a reply, given the moves already found and the other person's state."""
+    """Pitfalls in a reply, given the moves already found and the other person's state.
+
+    ``acknowledged``: an earlier reply in the same conversation already acknowledged them,
+    so a solution now is no longer premature.
+    """
     if keys is None:
         keys = text_keys(scanned)
     labels = {f.label for f in moves}
@@ -69,7 +74,7 @@ def detect_pitfalls(
     # Shouting counts as mirroring anger whatever the patterns find.
     if _ANGER not in visit:
         insort(visit, _ANGER)
-    if state is not None and "next_steps" in labels and _PREMATURE not in visit:
+    if state is not None and "next_steps" in labels and _PREMATURE not in visit and not acknowledged:
         # A premature solution may rest on the next steps alone; they have always been
         # weighed only when the text holds a word the group's patterns need, and still are
         # (whichever way the text was gated).
@@ -89,7 +94,7 @@ def detect_pitfalls(
             else:
                 spans = shouting
         if label == "premature_solution":
-            spans = _premature(spans, moves, state)
+            spans = [] if acknowledged else _premature(spans, moves, state)
         if spans:
             conf = min(0.99, m.confidence + 0.04 * (len(spans) - 1))
             found.append(Finding("pitfall", label, tuple(spans), conf, m.explanation))

@@ -371,3 +371,25 @@ def test_a_late_acknowledgement_is_named_by_the_reply_it_came_in() -> None:
         "First acknowledgement came in reply 2, 3 turns after their first message; "
         "earlier is better."
     ) in ca.reasons
+
+
+def test_a_fix_after_an_earlier_acknowledgement_is_not_premature() -> None:
+    angry = "This is the fourth time I've called. I want a manager NOW."
+    fix = "I'll pass on everything to the team lead and she'll call you within ten minutes."
+    acknowledged = analyze_conversation(
+        [
+            {"speaker": "c", "role": "customer", "text": angry},
+            {"speaker": "a", "role": "agent", "text": "Four calls and no fix, I'd be angry too."},
+            {"speaker": "c", "role": "customer", "text": "Then get me a manager."},
+            {"speaker": "a", "role": "agent", "text": fix},
+        ]
+    )
+    assert [f.label for f in acknowledged.turns[3].analysis.pitfalls] == []
+    # The same fix as the first answer to an angry customer still jumps ahead.
+    first = analyze_conversation(
+        [
+            {"speaker": "c", "role": "customer", "text": angry},
+            {"speaker": "a", "role": "agent", "text": fix},
+        ]
+    )
+    assert [f.label for f in first.turns[1].analysis.pitfalls] == ["premature_solution"]

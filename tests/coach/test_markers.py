@@ -940,3 +940,165 @@ def test_look_alikes_of_the_team_lines(reply, moves, pitfalls) -> None:
     result = analyze(reply)
     assert [f.label for f in result.moves] == moves
     assert [f.label for f in result.pitfalls] == pitfalls
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        # Support replies as agents write them (the sample conversations shipped with Heard).
+        (
+            "That's a real worry with rent due on Friday.",
+            "emotion_labelling",
+            ["That's a real worry"],
+        ),
+        (
+            "Three hours of turning customers away at your bakery, that's lost sales and a"
+            " stressful morning.",
+            "acknowledging_impact",
+            ["turning customers away", "lost sales"],
+        ),
+        (
+            "Sleeping on an airport floor with two kids is exhausting.",
+            "acknowledging_impact",
+            ["Sleeping on an airport floor with two kids is exhausting"],
+        ),
+        (
+            "Setting it up for the first time can be confusing, and the code is easy to miss.",
+            "validation",
+            ["can be confusing", "is easy to miss"],
+        ),
+        (
+            "You did the right thing contacting us straight away.",
+            "validation",
+            ["You did the right thing"],
+        ),
+        (
+            "Thanks for asking before paying, a new line on an invoice is a fair thing to question.",
+            "validation",
+            ["Thanks for asking before", "is a fair thing to"],
+        ),
+        ("It's exhausting and not okay.", "validation", ["and not okay"]),
+        ("Brilliant, you did it.", "validation", ["you did it"]),
+        (
+            "I can hear you're really unhappy with the service.",
+            "emotion_labelling",
+            ["you're really unhappy"],
+        ),
+        ("Done: this month's fee is credited.", "next_steps", ["Done"]),
+        ("Your refund has been processed.", "next_steps", ["Your refund has been processed"]),
+        ("I've paused all payments from today.", "next_steps", ["I've paused all payments"]),
+        (
+            "I've locked the account so nobody can use it.",
+            "next_steps",
+            ["I've locked the account"],
+        ),
+        (
+            "Sofia will join this chat in about five minutes.",
+            "next_steps",
+            ["will join this chat in about five minutes"],
+        ),
+        ("Let's get you to the right people quickly.", "next_steps", ["Let's get you to"]),
+        ("I'll keep this chat open for 30 minutes.", "next_steps", ["I'll keep this chat open"]),
+        ("Your next invoice will show it.", "next_steps", ["Your next invoice will show"]),
+        (
+            "If the setup is confusing too, just reply here and I'll help.",
+            "offering_support",
+            ["just reply here and I'll help"],
+        ),
+        (
+            "You can upload it or post it, whichever is easier for you.",
+            "offering_support",
+            ["whichever is easier for you"],
+        ),
+        ("Compare them when you have a moment.", "offering_space", ["when you have a moment"]),
+        (
+            "I can't remove the fee. I can, though, credit this month.",
+            "boundary_statement",
+            ["I can't remove the fee. I can, though"],
+        ),
+        (
+            "If you keep talking to me like that I'll end the call.",
+            "boundary_statement",
+            ["If you keep talking to me like that I'll end"],
+        ),
+        ("I've passed on that payroll runs tomorrow.", "warm_handoff", ["I've passed on that"]),
+    ],
+)
+def test_support_replies_as_agents_write_them(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply).moves if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        (
+            "There is no outage on our side. All our systems are operating normally.",
+            "defensiveness",
+            ["There is no outage on our side", "All our systems are operating normally"],
+        ),
+        (
+            "If it still does not work, we cannot help further.",
+            "defensiveness",
+            ["cannot help further"],
+        ),
+        (
+            "Unfortunately our policy requires the account holder to call.",
+            "defensiveness",
+            ["our policy requires"],
+        ),
+        ("There's no need to shout.", "defensiveness", ["There's no need to shout"]),
+        ("Please be advised that the holder must call us.", "scripted_line", ["Please be advised"]),
+        ("We always value your feedback.", "scripted_line", ["We always value your feedback"]),
+        (
+            "Your refund was processed, so it's your bank's problem.",
+            "blame",
+            ["so it's your bank's problem"],
+        ),
+        (
+            "Well, you're not listening to me either.",
+            "mirroring_anger",
+            ["you're not listening to me either"],
+        ),
+        (
+            "It's very simple, everyone manages it.",
+            "minimising",
+            ["It's very simple", "everyone manages it"],
+        ),
+        ("Did you read the manual?", "judgement", ["Did you read the manual"]),
+    ],
+)
+def test_support_pitfalls_as_agents_write_them(reply, label, evidence) -> None:
+    finding = next(f for f in analyze(reply, context=CONTEXT).pitfalls if f.label == label)
+    assert [s.text for s in finding.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "It can take up to a minute, so don't worry if it spins for a while.",  # explains
+        "Bipolar can be very difficult to diagnose.",
+        "A lot of gyms have been closed.",
+        "Mine is in two days as well!",
+        "I've stopped caring.",
+        "Everyone gets that same feeling.",
+        "It might be easier to work at home when you have a chance to get out.",
+        "Let her know you did it because you wanted justice.",
+    ],
+)
+def test_look_alikes_of_the_support_lines(reply) -> None:
+    result = analyze(reply)
+    found = {f.label for f in result.moves} | {f.label for f in result.pitfalls}
+    assert not found & {
+        "reassurance_without_action",
+        "absolutist_language",
+        "validation",
+        "next_steps",
+        "minimising",
+        "offering_space",
+    }, found
+
+
+def test_a_protective_so_nobody_can_is_not_absolutist() -> None:
+    assert analyze("I've locked the account so nobody can use it.").pitfalls == ()
+    assert analyze("Nobody can help you now.").has("absolutist_language")
