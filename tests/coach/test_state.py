@@ -424,6 +424,9 @@ def test_look_alikes_of_struggling_at_work(context: str) -> None:
         ("I don't want to be cut off.", "anxiety", ["don't want to be cut off"]),
         ("Can you do that without him being told?", "fear", ["without him being told"]),
         ("It's been a really long week.", "exhaustion", ["been a really long week"]),
+        ("Worst airline ever. #neveragain", "anger", ["Worst airline ever", "neveragain"]),
+        ("Otherwise I'll post about you everywhere.", "anger", ["post about you everywhere"]),
+        ("Money is tight at the moment.", "anxiety", ["Money is tight"]),
     ],
 )
 def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -> None:
