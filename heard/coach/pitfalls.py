@@ -74,7 +74,12 @@ def detect_pitfalls(
     # Shouting counts as mirroring anger whatever the patterns find.
     if _ANGER not in visit:
         insort(visit, _ANGER)
-    if state is not None and "next_steps" in labels and _PREMATURE not in visit and not acknowledged:
+    if (
+        state is not None
+        and "next_steps" in labels
+        and _PREMATURE not in visit
+        and not acknowledged
+    ):
         # A premature solution may rest on the next steps alone; they have always been
         # weighed only when the text holds a word the group's patterns need, and still are
         # (whichever way the text was gated).

@@ -82,7 +82,6 @@ _PAST = re.compile(
     r"did|didn't|couldn't|wasn't|weren't|haven't|hasn't)\b",
     re.IGNORECASE,
 )
-# What a problem has cost them, for "This has cost you [time / money / a day's work]".
 # The time they gave up, for "You've given up [your weekend] for this": "working the whole
 # weekend" gives "your whole weekend".
 _TIME_GIVEN = re.compile(
@@ -91,6 +90,7 @@ _TIME_GIVEN = re.compile(
     r"lunchtimes?))\b(?! (?:shifts?|out|bus|train|before|owl)\b)",
     re.IGNORECASE,
 )
+# What a problem has cost them, for "This has cost you [time / money / a day's work]".
 _COSTS = (
     (
         "time",

@@ -247,7 +247,10 @@ def _courtesy(low: str, hit: tuple[str, int, int]) -> bool:
         return False
     if _IN_ADVANCE.match(low, end):
         return True
-    return _SIGN_OFF_TAIL.fullmatch(low, end) is not None and _REQUEST.search(low, 0, start) is not None
+    return (
+        _SIGN_OFF_TAIL.fullmatch(low, end) is not None
+        and _REQUEST.search(low, 0, start) is not None
+    )
 
 
 def _split_negated(

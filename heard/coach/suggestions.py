@@ -159,9 +159,10 @@ def rank_phrases(
     words (``context``) comes first ("nobody thanked us" brings the line about work that
     went unnoticed before the one about being left out of a decision), and the order turns
     with ``seed`` so lines don't repeat. A ``cued_only`` phrase is offered only when its
-    cues match: "still shaken" fits a caller who shouted, not a fear of losing a job. With ``slots`` (the other person's words, see
-    ``reflect.their_words``), phrases whose every slot can be filled come first, filled
-    in: a line in their own words beats a slightly closer but generic one.
+    cues match: "still shaken" fits a caller who shouted, not a fear of losing a job.
+    With ``slots`` (the other person's words, see ``reflect.their_words``), phrases whose
+    every slot can be filled come first, filled in: a line in their own words beats a
+    slightly closer but generic one.
 
     >>> rank_phrases("validation", "hurt", "upset", context="Nobody thanked us.")[0]
     'Of course that hurt. Wanting [the effort you put in] to be noticed is fair.'

@@ -15,6 +15,11 @@ def _labels(result) -> tuple[list[str], list[str]]:
     return [f.label for f in result.moves], [f.label for f in result.pitfalls]
 
 
+def _evidence(findings, label: str) -> list[str]:
+    """The evidence texts of the finding with ``label``."""
+    return [s.text for s in next(f for f in findings if f.label == label).spans]
+
+
 # label -> (reply, the evidence spans expected for that label, other labels expected)
 CASES: dict[str, tuple[str, list[str], set[str]]] = {
     "emotion_labelling": (
@@ -663,8 +668,7 @@ def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> 
     ],
 )
 def test_more_everyday_ways_of_making_a_move(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply).moves if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply).moves, label) == evidence
 
 
 @pytest.mark.parametrize(
@@ -713,9 +717,7 @@ def test_sorry_you_are_going_through_it_is_sympathy_not_an_apology() -> None:
     ],
 )
 def test_more_pitfalls_in_their_everyday_words(reply, label, evidence) -> None:
-    result = analyze(reply, context=CONTEXT)
-    finding = next(f for f in result.pitfalls if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply, context=CONTEXT).pitfalls, label) == evidence
 
 
 def test_the_reproach_question_is_not_an_open_question() -> None:
@@ -848,8 +850,7 @@ def test_why_you_could_not_is_a_caring_question_not_a_reproach() -> None:
     ],
 )
 def test_what_leads_and_teammates_say(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply).moves if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply).moves, label) == evidence
 
 
 @pytest.mark.parametrize(
@@ -911,8 +912,7 @@ def test_what_leads_and_teammates_say(reply, label, evidence) -> None:
     ],
 )
 def test_pitfalls_of_leads_and_teammates(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply, context=TEAM_CONTEXT).pitfalls if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply, context=TEAM_CONTEXT).pitfalls, label) == evidence
 
 
 @pytest.mark.parametrize(
@@ -1025,8 +1025,7 @@ def test_look_alikes_of_the_team_lines(reply, moves, pitfalls) -> None:
     ],
 )
 def test_support_replies_as_agents_write_them(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply).moves if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply).moves, label) == evidence
 
 
 @pytest.mark.parametrize(
@@ -1069,8 +1068,7 @@ def test_support_replies_as_agents_write_them(reply, label, evidence) -> None:
     ],
 )
 def test_support_pitfalls_as_agents_write_them(reply, label, evidence) -> None:
-    finding = next(f for f in analyze(reply, context=CONTEXT).pitfalls if f.label == label)
-    assert [s.text for s in finding.spans] == evidence
+    assert _evidence(analyze(reply, context=CONTEXT).pitfalls, label) == evidence
 
 
 @pytest.mark.parametrize(
