@@ -27,13 +27,15 @@ _NOT_SHOUT = frozenset({"OK", "ID", "UK", "US", "EU", "PIN", "FAQ", "ASAP", "PDF
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 
-def _shouting(original: str) -> list[Span]:
+def _shouting(original: str, warm: bool = False) -> list[Span]:
+    """Words in capitals and stacked exclamation marks; ``warm``: the reply acknowledges
+    them, and "So sorry!!" is warmth, so exclamation marks alone are not shouting."""
     out: list[Span] = []
     if "!!" not in original and _TWO_CAPITALS.search(original) is None:
         return out
     for m in _SHOUT.finditer(original):
         words = [w for w in re.split(r"[ ,]+", m.group()) if w]
-        if m.group().startswith("!") or sum(w not in _NOT_SHOUT for w in words) >= 2:
+        if m.group().startswith("!") and not warm or sum(w not in _NOT_SHOUT for w in words) >= 2:
             out.append(Span(m.start(), m.end(), m.group()))
             if len(out) >= MAX_SPANS:
                 break
@@ -60,12 +62,13 @@ def detect_pitfalls(
     if keys is None:
         keys = text_keys(scanned)
     labels = {f.label for f in moves}
+    warm = not labels.isdisjoint(ACKNOWLEDGING)
     pitfall_set = marker_set(PITFALLS)
     compiled = pitfall_set.markers
     visit = pitfall_set.opened(keys)
     if not visit and (state is None or "next_steps" not in labels):
         # No pattern can match (most replies): only shouting can be a pitfall.
-        shouting = _shouting(original)
+        shouting = _shouting(original, warm)
         if not shouting:
             return ()
         m = compiled[_ANGER]
@@ -93,7 +96,7 @@ def detect_pitfalls(
         if label == "reassurance_without_action" and "next_steps" in labels:
             continue
         if label == "mirroring_anger":
-            shouting = _shouting(original)  # in order, at most MAX_SPANS
+            shouting = _shouting(original, warm)  # in order, at most MAX_SPANS
             if spans:
                 spans = sorted(spans + shouting, key=lambda s: s.start)[:MAX_SPANS]
             else:

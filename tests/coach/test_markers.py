@@ -1100,3 +1100,52 @@ def test_look_alikes_of_the_support_lines(reply) -> None:
 def test_a_protective_so_nobody_can_is_not_absolutist() -> None:
     assert analyze("I've locked the account so nobody can use it.").pitfalls == ()
     assert analyze("Nobody can help you now.").has("absolutist_language")
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        # Chat as people type it: no apostrophes, "u" and "ur", "that sucks".
+        ("omg im so sorry!! thats awful, let me fix this", "emotion_labelling", ["thats awful"]),
+        ("ugh that sucks, sorry", "emotion_labelling", ["ugh that sucks"]),
+        ("Sorry. That sucks.", "emotion_labelling", ["That sucks"]),
+        ("u must be so fed up", "emotion_labelling", ["u must be so fed up"]),
+        (
+            "totally get it, waiting this long is super frustrating",
+            "validation",
+            ["totally get it"],
+        ),
+        (
+            "totally get it, waiting this long is super frustrating",
+            "emotion_labelling",
+            ["waiting this long is super frustrating"],
+        ),
+        ("want me to walk u thru it?", "offering_support", ["want me to walk"]),
+        (
+            "refund is on its way, should land in 2-3 days",
+            "next_steps",
+            ["is on its way", "should land in 2-3 days"],
+        ),
+        ("i'm escalating this to our team right now", "next_steps", ["i'm escalating"]),
+    ],
+)
+def test_chat_as_people_type_it(reply, label, evidence) -> None:
+    assert _evidence(analyze(reply).moves, label) == evidence
+
+
+def test_chat_pitfalls_and_warm_exclamations() -> None:
+    angry = "im so upset, my order never came and it was for my mums bday"
+    assert _evidence(
+        analyze("have u tried restarting?", context=angry).pitfalls, "premature_solution"
+    ) == ["have u tried"]
+    assert _evidence(analyze("lol calm down its just a delay").pitfalls, "minimising") == [
+        "its just a"
+    ]
+    # Exclamation marks beside an acknowledgement are warmth; beside nothing, or with
+    # capitals, they still read as raised voice.
+    assert analyze("omg im so sorry!! thats awful", context=angry).pitfalls == ()
+    assert analyze("ugh that sucks, sorry").pitfalls == ()
+    assert _evidence(analyze("Stop emailing us!!", context=angry).pitfalls, "mirroring_anger") == [
+        "!!"
+    ]
+    assert analyze("Ugh. Fine.").has("mirroring_anger")
