@@ -85,6 +85,17 @@ def _pitfall_spans(scanned: str, original: str) -> tuple[list[Span], list[Span]]
     return judgement, rebuttal
 
 
+_ADDRESS = re.compile(r"^(?:you(?:'re| are|'ve| have)?|your)\s+", re.IGNORECASE)
+
+
+def _their_own_words(judged: str, speaker: str) -> bool:
+    """Whether an evaluative phrase in the reflection only hands back the speaker's own
+    words: "you should have been asked" after "I should have been asked", "too emotional"
+    after "my manager says I'm too emotional" is a mirror, not a verdict."""
+    core = _ADDRESS.sub("", judged.strip()).lower()
+    return bool(core) and re.search(r"\b" + re.escape(core) + r"\b", speaker.lower()) is not None
+
+
 def _merged(*groups: list[Span]) -> tuple[Span, ...]:
     """The spans in text order, each stretch of text once (overlaps keep the first, longest)."""
     out: list[Span] = []
@@ -162,7 +173,11 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
         feeling_recall = 1.0 if not reflected else 0.5
 
     judged, answered = _pitfall_spans(scanned, original)
-    judgement = _merged(find_spans(judgement_rx, scanned, original), judged)
+    judgement = tuple(
+        span
+        for span in _merged(find_spans(judgement_rx, scanned, original), judged)
+        if not _their_own_words(span.text, speaker)
+    )
     rebuttal = _merged(find_spans(rebuttal_rx, scanned, original), answered)
     added_ratio = len(added) / max(1, len(echoed))
     score = 0.5 * min(1.0, content_recall * 1.5) + 0.4 * feeling_recall + 0.1 * (1 - added_ratio)

@@ -637,3 +637,35 @@ def test_disclosures_at_work(text: str, kind: str, evidence: list[str]) -> None:
 )
 def test_look_alikes_of_disclosures_at_work(text: str) -> None:
     assert detect_disclosure(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "reflection"),
+    [
+        # Their own evaluative words handed back are a mirror, not a verdict.
+        (
+            "I think I should have been asked before they changed my rota.",
+            "So you feel you should have been asked before your rota changed.",
+        ),
+        (
+            "I was wrong about the estimate and now the team is behind.",
+            "You got the estimate wrong and now the team is behind.",
+        ),
+        (
+            "My manager says I'm too emotional in meetings and it really hurt.",
+            "It hurt to hear your manager call you too emotional.",
+        ),
+    ],
+)
+def test_their_own_evaluative_words_are_not_judgement(said: str, reflection: str) -> None:
+    report = reflection_fidelity(said, reflection)
+    assert report.judgement == () and report.feedback == ()
+
+
+def test_a_verdict_they_did_not_give_is_still_judgement() -> None:
+    report = reflection_fidelity("I'm exhausted from covering nights.", "You should have said no.")
+    assert [s.text for s in report.judgement] == ["You should have"]
+    said = "My manager says I'm too emotional in meetings and it really hurt."
+    assert [s.text for s in reflection_fidelity(said, "You're being too emotional.").judgement] == [
+        "You're being"
+    ]
