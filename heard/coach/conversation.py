@@ -422,11 +422,11 @@ def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float,
         f"{moves} empathy move(s) across the conversation, {reflective} of them reflecting "
         f"feelings or meaning (presence {presence:.2f})."
     )
+
+    def mood(x: float) -> str:  # on the 0..1 outcome scale
+        return "positive" if x > 0.55 else "negative" if x < 0.45 else "neutral"
+
     if ending:
-
-        def mood(x: float) -> str:  # on the 0..1 outcome scale
-            return "positive" if x > 0.55 else "negative" if x < 0.45 else "neutral"
-
         last = mood((1.0 + ending[-1]) / 2)
         if len(ending) == 1:
             reasons.append(f"The customer's last turn read {last} (outcome {outcome:.2f}).")
@@ -459,13 +459,16 @@ def _score(analysed: list[TurnAnalysis], m: ConversationMetrics) -> tuple[float,
     if m.open_questions and m.open_before_closed:
         reasons.append("Opened with an open question before closed ones.")
     if len(m.tone_trajectory) >= 2:
-        delta = m.tone_trajectory[-1] - m.tone_trajectory[0]
+        first, final = m.tone_trajectory[0], m.tone_trajectory[-1]
+        delta = final - first
+        # Said with where it started and ended: from negative to neutral is not to positive.
+        moved = f"from {mood((1 + first) / 2)} to {mood((1 + final) / 2)}"
         if delta > 0.2:
             score += 0.05
-            reasons.append("The customer's tone improved over the conversation.")
+            reasons.append(f"The customer's tone improved over the conversation, {moved}.")
         elif delta < -0.2:
             score -= 0.05
-            reasons.append("The customer's tone worsened over the conversation.")
+            reasons.append(f"The customer's tone worsened over the conversation, {moved}.")
     if m.transfers > 1:
         reasons.append(f"{m.transfers} transfers; each one risks making the customer repeat.")
     return round(max(0.0, min(1.0, score)), 4), reasons

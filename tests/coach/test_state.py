@@ -427,6 +427,11 @@ def test_look_alikes_of_struggling_at_work(context: str) -> None:
         ("Worst airline ever. #neveragain", "anger", ["Worst airline ever", "neveragain"]),
         ("Otherwise I'll post about you everywhere.", "anger", ["post about you everywhere"]),
         ("Money is tight at the moment.", "anxiety", ["Money is tight"]),
+        ("I want a manager.", "anger", ["I want a manager"]),
+        ("That isn't an answer.", "frustration", ["That isn't an answer"]),
+        ("That doesn't bring back my recipes.", "frustration", ["That doesn't bring back"]),
+        ("I am not sending you his card number. This is awful.", "sadness", ["This is awful"]),
+        ("Had a shitty day.", "sadness", ["a shitty day"]),
     ],
 )
 def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -> None:
@@ -450,6 +455,7 @@ def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -
         ("Do you understand what I mean?", "neutral"),
         ("I was on a 2 month streak.", "neutral"),
         ("I'm down for Thursday.", "neutral"),
+        ("The credit for this month, and I'll think about the annual plan.", "neutral"),
     ],
 )
 def test_courtesy_and_look_alikes(context: str, emotion: str) -> None:
