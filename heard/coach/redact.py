@@ -119,6 +119,17 @@ _CONTEXT_NAMES = (
     ),
     # "Ann and I"
     re.compile(r"(?<![\w'’])(" + _NAME + r") and (?:I|me)\b"),
+    # A hand-off to a person: "I'm transferring you to Jordan", "I'll put you through to Ann".
+    re.compile(
+        r"\b(?:[Tt]ransferr?(?:ing|ed)?|[Pp]ut(?:ting)?|[Pp]ass(?:ing|ed)?|[Hh]and(?:ing|ed)?|"
+        r"[Cc]onnect(?:ing|ed)?|[Ii]ntroduc(?:e|ing|ed)|[Ss]end(?:ing)?) you (?:over |through "
+        r"|back )?to (" + _NAME + r")"
+    ),
+    # A name and the role it holds: "Jordan, the team lead", "Ann, our carer".
+    re.compile(
+        r"(?<![\w'’])(" + _NAME + r"), (?:the|our|your|my|his|her|their) (?:new |senior |duty )?"
+        r"(?:" + _ROLES + r")\b"
+    ),
     # A greeting: "Hi Dana,", "Hello Siobhan!", "Dear Priya".
     re.compile(
         r"(?:^|(?<=[.!?\n] )|(?<=\n))(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Mm]orning|"

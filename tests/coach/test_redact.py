@@ -91,6 +91,14 @@ def test_names_and_phones(text: str, expected: str) -> None:
         ("Call Customer Services.", "Call Customer Services."),
         ("Ask for Black Friday deals.", "Ask for Black Friday deals."),
         ("It was sent via Royal Mail.", "It was sent via Royal Mail."),
+        # A hand-off to a person, and a name with the role it holds.
+        (
+            "I'm transferring you to Jordan, the team lead, now.",
+            "I'm transferring you to [NAME], the team lead, now.",
+        ),
+        ("I'll put you through to Ann.", "I'll put you through to [NAME]."),
+        ("I'll put you through to Billing.", "I'll put you through to Billing."),
+        ("Then, the manager called.", "Then, the manager called."),
     ],
 )
 def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> None:
