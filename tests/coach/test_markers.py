@@ -1149,3 +1149,48 @@ def test_chat_pitfalls_and_warm_exclamations() -> None:
         "!!"
     ]
     assert analyze("Ugh. Fine.").has("mirroring_anger")
+
+
+@pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        # What a good answer to a drill says, in the agent's own words.
+        (
+            "An interview tomorrow with no internet is a horrible position to be in.",
+            "acknowledging_impact",
+            ["is a horrible position to be in"],
+        ),
+        (
+            "You've already restarted the router four times.",
+            "acknowledging_impact",
+            ["You've already restarted the router four times"],
+        ),
+        ("Want me to do that?", "offering_support", ["Want me to do that"]),
+        ("I can close it today with the registry reference.", "next_steps", ["I can close it"]),
+        (
+            "Jo in our bereavement team will be your one contact.",
+            "warm_handoff",
+            ["will be your one contact"],
+        ),
+        (
+            "I'll accept the reference, so you won't need to send anything again.",
+            "warm_handoff",
+            ["so you won't need to send anything again"],
+        ),
+        ("So you have an issue with your back?", "interpretation", ["So you have an"]),
+    ],
+)
+def test_what_a_good_drill_answer_says(reply, label, evidence) -> None:
+    assert _evidence(analyze(reply).moves, label) == evidence
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # A purpose clause after a step is not a reflection of their view.
+        "I'm sending you a data boost now so you have a backup for the call.",
+        "I can switch on payment links so your newsletter still goes out.",
+    ],
+)
+def test_a_purpose_clause_is_not_an_interpretation(reply) -> None:
+    assert not analyze(reply).has("interpretation")
