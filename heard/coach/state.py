@@ -7,7 +7,7 @@ cognitive understanding (information), stuck -> behavioural support (action).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from . import engine, prefilter
 from .engine import (
@@ -132,8 +132,14 @@ def _situations() -> re.Pattern | None:
 def is_situation(text: str, start: int, end: int) -> bool:
     """Whether the emotion hit ``text[start:end]`` is a situation that suggests the feeling
     (how long, how often) rather than a word that names it."""
+    return _is_situation_word(lower_same_length(text[start:end]))
+
+
+@lru_cache(maxsize=4096)
+def _is_situation_word(low: str) -> bool:
+    # The same few hits ("again", "for weeks") recur across texts: asked once each.
     rx = _situations()
-    return rx is not None and rx.fullmatch(lower_same_length(text[start:end])) is not None
+    return rx is not None and rx.fullmatch(low) is not None
 
 
 @cache
@@ -232,13 +238,25 @@ def _word_hits(folded: str, low: str, may) -> list[tuple[str, int, int]]:
 
 
 # A thanks that only closes a request is courtesy, not gratitude: "Can you just fix it?
-# Thanks, Priya", "Thanks in advance". Matched on the lower-cased text after the word (only a
+# Thanks, Priya", "Thanks in advance". Read on the lower-cased text after the word (only a
 # signature may follow) and before it (a request).
-_SIGN_OFF_TAIL = re.compile(
-    r"[,.!]*\s*(?:[,\n]\s*(?:[^\W\d][\w.'&-]*[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*){1,4})?\W*"
-)
 _IN_ADVANCE = re.compile(r"\s*(?:so much |very much )?in advance\b")
 _REQUEST = re.compile(r"\?|\b(?:can|could|would|will) (?:you|someone|somebody)\b|\bplease\b")
+
+
+def _only_a_signature(tail: str) -> bool:
+    """Whether ``tail`` (what follows a thanks) is nothing, or a name after a comma or a
+    line break: ", Priya (Little Acorns Playgroup)", ",\nBilal"."""
+    rest = tail.lstrip(",.! \t")
+    if not rest.strip(" \t\n.!"):
+        return True
+    separated = "," in tail[: len(tail) - len(rest)] or rest.startswith("\n")
+    return (
+        separated
+        and len(rest) <= 60
+        and len(rest.split()) <= 5
+        and not any(mark in rest for mark in "?!;:")
+    )
 
 
 def _courtesy(low: str, hit: tuple[str, int, int]) -> bool:
@@ -247,10 +265,7 @@ def _courtesy(low: str, hit: tuple[str, int, int]) -> bool:
         return False
     if _IN_ADVANCE.match(low, end):
         return True
-    return (
-        _SIGN_OFF_TAIL.fullmatch(low, end) is not None
-        and _REQUEST.search(low, 0, start) is not None
-    )
+    return _only_a_signature(low[end:]) and _REQUEST.search(low, 0, start) is not None
 
 
 def _split_negated(
