@@ -8,6 +8,12 @@ from heard.coach import analyze
 from heard.coach.state import read_state, tone
 
 
+def _read(context: str) -> tuple[str, list[str]]:
+    """The emotion read from ``context`` and the words it was read from."""
+    state = read_state(context)
+    return state.emotion, [s.text for s in state.evidence]
+
+
 @pytest.mark.parametrize(
     ("context", "emotion", "need", "lead"),
     [
@@ -266,8 +272,7 @@ def test_every_emoji_belongs_to_an_emotion_family() -> None:
     ],
 )
 def test_everyday_feeling_words(context: str, emotion: str, evidence: list[str]) -> None:
-    state = read_state(context)
-    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+    assert _read(context) == (emotion, evidence)
 
 
 # A feeling said not to be there is not read; one said strongly through a negation is.
@@ -365,8 +370,7 @@ def test_more_look_alikes_are_not_feelings(context: str) -> None:
     ],
 )
 def test_struggling_at_work(context: str, emotion: str, evidence: list[str]) -> None:
-    state = read_state(context)
-    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+    assert _read(context) == (emotion, evidence)
 
 
 @pytest.mark.parametrize(
@@ -435,8 +439,7 @@ def test_look_alikes_of_struggling_at_work(context: str) -> None:
     ],
 )
 def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -> None:
-    state = read_state(context)
-    assert (state.emotion, [s.text for s in state.evidence]) == (emotion, evidence)
+    assert _read(context) == (emotion, evidence)
 
 
 @pytest.mark.parametrize(
