@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from heard.coach import analyze
 from heard.coach.lexicon import load
 from heard.coach.suggestions import pick_phrase
@@ -181,7 +183,7 @@ def test_every_line_the_coach_offers_is_credited_when_used() -> None:
     # A suggestion taken up must count as the move it was offered for, and trip no pitfall:
     # otherwise the coach would go on asking for a move the writer has just made.
     phrases = load("phrase_bank")["phrase"]
-    assert len(phrases) == 93
+    assert len(phrases) == 104
     for phrase in phrases:
         result = analyze(_filled(phrase["text"]))
         assert phrase["move"] in {f.label for f in result.moves}, phrase["text"]
@@ -227,3 +229,37 @@ def test_every_cue_compiles_and_every_cued_only_line_has_cues() -> None:
         for cue in phrase.get("cues", ()):
             re.compile(cue)
         assert not phrase.get("cued_only") or phrase.get("cues"), phrase["text"]
+
+
+@pytest.mark.parametrize(
+    ("context", "first_line"),
+    [
+        (
+            "My manager criticised me in front of the whole team.",
+            "That must have been humiliating, being [criticised] in front of [the whole team].",
+        ),
+        (
+            "I feel like I'm failing at everything.",
+            "It sounds like you feel you're failing, and that's a painful place to be.",
+        ),
+        (
+            "I'm really nervous about presenting to the board tomorrow.",
+            "It sounds like you're nervous about [tomorrow], which makes sense with this much riding"
+            " on it.",
+        ),
+        (
+            "I'm scared to say anything in retro in case it gets back to my manager.",
+            "It sounds like you're afraid of what happens if you speak up.",
+        ),
+    ],
+)
+def test_shame_and_fear_get_lines_for_what_happened(context: str, first_line: str) -> None:
+    assert analyze("OK.", context=context).suggestions[0].text == first_line
+
+
+def test_a_line_about_a_client_mistake_needs_one() -> None:
+    offered = _offered("OK.", "I feel like I'm failing at everything.")
+    assert not [line for line in offered if "[the client]" in line]
+    assert "Being caught out in front of [the client]" in " ".join(
+        _offered("OK.", "I made a mistake in the client report and they noticed.")
+    )
