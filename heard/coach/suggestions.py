@@ -106,11 +106,11 @@ def _bank() -> tuple[dict, ...]:
 def _cues() -> tuple[dict[str, re.Pattern], frozenset[str]]:
     """Each cued phrase's text -> what in the other person's words it was written for; and
     the phrases offered only when their cues match ("cued_only")."""
-    cues = {
-        p["text"]: re.compile(r"\b(?:" + "|".join(p["cues"]) + ")", re.IGNORECASE)
-        for p in _bank()
-        if p.get("cues")
+    sets = {
+        name: re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)
+        for name, words in load("phrase_bank").get("cue_sets", {}).items()
     }
+    cues = {p["text"]: sets[p["cues"]] for p in _bank() if p.get("cues")}
     return cues, frozenset(p["text"] for p in _bank() if p.get("cued_only"))
 
 

@@ -222,12 +222,15 @@ def test_a_line_for_one_situation_is_not_offered_in_another() -> None:
     assert "[the effort you put in]" not in " ".join(_offered("Hmm.", "I feel left out."))
 
 
-def test_every_cue_compiles_and_every_cued_only_line_has_cues() -> None:
+def test_every_cue_set_compiles_is_used_and_every_cued_only_line_has_one() -> None:
     import re
 
-    for phrase in load("phrase_bank")["phrase"]:
-        for cue in phrase.get("cues", ()):
-            re.compile(cue)
+    bank = load("phrase_bank")
+    for words in bank["cue_sets"].values():
+        re.compile("|".join(words))
+    named = {phrase.get("cues") for phrase in bank["phrase"]} - {None}
+    assert named == set(bank["cue_sets"])  # every name is a set, every set is used
+    for phrase in bank["phrase"]:
         assert not phrase.get("cued_only") or phrase.get("cues"), phrase["text"]
 
 
