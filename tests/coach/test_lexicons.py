@@ -86,3 +86,23 @@ def test_the_api_guide_names_every_emotion_family() -> None:
     assert listed is not None
     words = set(re.findall(r"[a-z]+", listed.group(0)))
     assert set(load("emotions")["emotion"]) <= words
+
+
+def _string_lists(node, path: str = ""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _string_lists(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        if node and all(isinstance(v, str) for v in node):
+            yield path, node
+        for item in node:
+            if isinstance(item, dict):
+                yield from _string_lists(item, path)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_list_holds_the_same_entry_twice(path: Path) -> None:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for where, values in _string_lists(data):
+        twice = sorted({v for v in values if values.count(v) > 1})
+        assert not twice, (where, twice)
