@@ -3,17 +3,22 @@
 Finds e-mail addresses, phone numbers, payment card numbers (Luhn-checked) with their
 security codes and expiry dates, IBANs (mod-97 checked) and other account and order numbers,
 identity numbers (social security, National Insurance, passport, licence, NHS), dates of
-birth, street addresses, @handles, and names: after cues such as "my name is", "I'm", "this
-is", after honorifics, in sign-offs, and where the words around a capitalised word say it is
-a person ("my manager Tom", "Priya said", "thanks to Sam", "spoke with Ann", "Ann and I",
-"Maria from the warehouse"). Spans index the ORIGINAL text; the redacted text uses
-placeholders such as ``[EMAIL]``.
+birth, street addresses, @handles, and names: a capitalised word on the given-name lists
+(``lexicons/given_names.toml``) wherever it stands ("Tom was rude to me"); after cues such as
+"my name is", "I'm", "this is", after honorifics, in sign-offs, and where the words around a
+capitalised word say it is a person ("my manager Tom", "Will said", "thanks to Sam", "spoke
+with Ann", "Ann and I", "Maria from the warehouse"), which also finds names the lists leave
+out because they are words too ("Will", "Hope"). Spans index the ORIGINAL text; the redacted
+text uses placeholders such as ``[EMAIL]``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
 
+from .lexicon import load
 from .types import Redaction, Span
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -71,19 +76,27 @@ _STREET = re.compile(
 )
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b")
-# One word of a name: "Tom", "Tom's", "Jean-Luc", "O'Neill", "McDonald", "DeShawn".
-_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:['’-][A-Z]?[a-z]+)*"
+# Upper- and lower-case letters of the Latin, Greek and Cyrillic alphabets, for names such
+# as "José", "Zoë", "Søren" and "Дмитрий" (the standard re module has no \p{Lu}).
+_LETTERS = [chr(c) for r in ((0x41, 0x250), (0x370, 0x530)) for c in range(*r)]
+_UPPER = "[" + "".join(c for c in _LETTERS if c.isupper() and c.isalpha()) + "]"
+_LOWER = "[" + "".join(c for c in _LETTERS if c.islower() and c.isalpha()) + "]"
+# One word of a name: "Tom", "Tom's", "Jean-Luc", "O'Neill", "McDonald", "DeShawn", "José".
+_NAME_WORD = (
+    f"{_UPPER}(?:{_LOWER}+(?:{_UPPER}{_LOWER}+)?|['’]{_UPPER}{_LOWER}+)(?:['’-]{_UPPER}?{_LOWER}+)*"
+)
 _NAME = _NAME_WORD + r"(?: " + _NAME_WORD + r"){0,2}"
 _NAME_CUE = re.compile(
     r"\b(?:[Mm]y name is|[Mm]y name's|I'm|I’m|I am|[Tt]his is|[Ii]t's|[Cc]all me|[Ss]peaking with|"
     r"[Ss]poke (?:to|with)|[Nn]ame:)\s+(" + _NAME + ")"
 )
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?\s+(" + _NAME + ")")
+# A name after a sign-off: on a line of its own in any case ("thanks,\nanna"), on the
+# sign-off's own line only capitalised ("Thanks Tom", not "Thanks for your help").
 _SIGNOFF = re.compile(
-    r"(?im)^(?:thanks|thank you|cheers|regards|best(?: regards| wishes)?|kind regards|"
+    r"(?m)^(?i:thanks|thank you|cheers|regards|best(?: regards| wishes)?|kind regards|"
     r"many thanks|sincerely|yours(?: sincerely| truly)?|warmly|love|br)[,!.]?[ \t]*\n?[ \t]*("
-    + _NAME
-    + r")[ \t]*$"
+    r"(?<=\n)(?i:" + _NAME + r")|(?<!\n)" + _NAME + r")[ \t]*$"
 )
 _ROLES = (
     r"manager|boss|colleague|co-?worker|teammate|team ?lead|lead|supervisor|director|mentor|"
@@ -144,9 +157,23 @@ _FULL_NAME_AFTER = re.compile(
 # "Maria from the warehouse", "Jordan in billing": the department is found first (a word
 # every such match holds), then a name right before it.
 _DEPARTMENT_AFTER = re.compile(
-    r"(?<=[A-Za-z'’-] )(?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:" + _DEPARTMENTS + r")\b"
+    r"(?<=[\w'’-] )(?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:" + _DEPARTMENTS + r")\b"
 )
 _NAME_BEFORE = re.compile(r"(?<![\w'’])(" + _NAME + r") $")
+# A capitalised word on its own (not inside "iPhone" or "a.Tom@"), for the given-name lists.
+_LONE_WORD = re.compile(r"(?<![\w'’@.-])" + _NAME_WORD + r"(?![\w@])")
+_NAME_RUN = re.compile(_NAME)
+# Words that make a listed name part of a place: "San Diego", "St Helena", "Myrtle Beach".
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:San|Santa|Santo|St\.?|Saint|Mount|Mt\.?|Lake|Port|Fort|Cape|Los|Las|New|Palo|Glen)|[A-Z]\w*(?:ville|ton|burg|ford)) $"
+)
+_PLACE_AFTER = frozenset(
+    """Beach Bay City County Park Island Islands Springs Valley Falls Hills Heights Harbor
+    Harbour Lake River Bridge Station Airport Hospital Clinic University College School Academy
+    Institute Centre Center Hall Mall Church Cathedral Stadium Arena Hotel Inn Street St Road
+    Rd Avenue Ave Lane Drive Boulevard Way Square Place Terrace Gardens Bank Foundation Trust
+    Fund Prize Award Airlines Group Inc Ltd LLC Corp Co Company""".split()
+)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w.-]{1,30}(?<![.-])")
 
 # Capitalised words that follow "I'm" / "this is" without being names.
@@ -215,7 +242,7 @@ def iban_valid(iban: str) -> bool:
 # Cheap checks that let most turns skip most patterns; each is implied by every match of
 # the patterns it guards, so a text failing one cannot match them:
 _DIGIT = re.compile(r"\d")  # IBAN, card, account, street, postcode and phone all need a digit
-_SPACE_CAPITAL = re.compile(r"\s[A-Z]")  # a name after a cue or honorific follows \s+[A-Z]
+_SPACE_CAPITAL = re.compile(r"\s" + _UPPER)  # a name after a cue or honorific: \s+ and a capital
 # Every word a name match keeps is one of these runs, and not one of _NOT_NAMES.
 _CAPITALISED = re.compile(_NAME_WORD)
 # A sign-off line starts with one of these words (in any case; see _SIGNOFF).
@@ -233,6 +260,58 @@ _ACCOUNT_WORDS = (
     "account", "acct", "a/c", "sort code", "routing", "policy", "customer", "member", "ref",
     "order", "booking", "ticket", "case", "invoice",
 )  # fmt: skip
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """The given names of ``lexicons/given_names.toml`` that are redacted wherever they
+    stand: census, kept and world names (those of one or two letters only from the kept
+    list), minus the listed non-names and the capitalised words known not to be names."""
+    data = load("given_names")
+    listed = {n for part in ("census", "world") for n in data[part]["names"].split() if len(n) > 2}
+    listed |= set(data["kept"]["names"].split())
+    return frozenset(listed - set(data["not_names"]["names"].split()) - _NOT_NAMES)
+
+
+def _is_given_name(word: str) -> bool:
+    """ "Tom", "Tom's", "Priya", "Anne-Marie" and "Jean-Luc" (a listed first part)."""
+    names = given_names()
+    if word in names:
+        return True
+    if not word.isascii():  # "José", "Zoë", "Renée": the census lists spell them unaccented
+        bare = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        if len(bare) == len(word) and bare in names:
+            return True
+    for suffix in ("'s", "’s", "'", "’"):
+        if word.endswith(suffix) and word[: -len(suffix)] in names:
+            return True
+    first, _, rest = word.partition("-")
+    return bool(rest) and first in names and all(p[:1].isupper() for p in rest.split("-"))
+
+
+def _listed_names(text: str, out: list[tuple[int, int, str, int]]) -> None:
+    """Names on the given-name lists, wherever they stand ("Tom was rude to me", "Priya
+    covered my shift"), with the capitalised words after them up to a known non-name ("Tom
+    Baker"), without a possessive "'s"; not when the words around them make them a place
+    ("San Diego", "Myrtle Beach")."""
+    for m in _LONE_WORD.finditer(text):
+        if not _is_given_name(m.group()):
+            continue
+        if _PLACE_BEFORE.search(text, max(0, m.start() - 20), m.start()) is not None:
+            continue
+        run = _NAME_RUN.match(text, m.start())
+        words = run.group().split(" ") if run is not None else [m.group()]
+        if len(words) > 1 and words[1] in _PLACE_AFTER:
+            continue
+        keep = [words[0]]
+        for w in words[1:]:
+            if w in _NOT_NAMES or keep[-1].endswith(("'s", "’s")):
+                break
+            keep.append(w)
+        end = m.start() + len(" ".join(keep))
+        if keep[-1].endswith(("'s", "’s")):
+            end -= 2
+        out.append((m.start(), end, "name", 6))
 
 
 def _may_have_name(text: str) -> bool:
@@ -309,11 +388,13 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
 
 def _name_words(rx: re.Pattern[str], words: list[str]) -> list[str]:
     """The leading words of a cue, honorific or sign-off match that are plausibly a name:
-    up to the first known non-name; after an honorific the first word is a name whatever it
-    is ("Miss May", "Dr Will"); after a cue, none when the first is not ("I'm Sorry")."""
+    up to the first known non-name, in any case; after an honorific the first word is a name
+    whatever it is ("Miss May", "Dr Will"); after a cue, none when the first is not ("I'm
+    Sorry")."""
     keep = []
     for i, w in enumerate(words):
-        if w in _NOT_NAMES and not (i == 0 and rx is _HONORIFIC):
+        known = w in _NOT_NAMES or w.capitalize() in _NOT_NAMES  # "thanks,\nthe team"
+        if known and not (i == 0 and rx is _HONORIFIC):
             break
         keep.append(w)
     return keep
@@ -333,6 +414,7 @@ def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool 
             found.append(name)
     # (A gate on the words every match holds cost more than the patterns it guarded.)
     found += [m for rx in _CONTEXT_NAMES for m in rx.finditer(text)]
+    _listed_names(text, out)
     # A full name needs two words left once known non-names are trimmed ("for Black Friday",
     # "with Customer Services" and "for Amazon Prime" keep one word and are not names).
     for m in _FULL_NAME_AFTER.finditer(text):

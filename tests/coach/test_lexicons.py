@@ -11,7 +11,9 @@ import pytest
 from heard.coach.lexicon import FLAGS, LEXICON_DIR, expand, load
 
 FILES = sorted(LEXICON_DIR.glob("*.toml"))
-DATA_KEYS = {"patterns", "words", "strong", "weak", "text", "suggestion", "intensifiers"}
+DATA_KEYS = {
+    "patterns", "words", "strong", "weak", "text", "suggestion", "intensifiers", "names",
+}  # fmt: skip
 
 
 def _tables(node: dict, inherited: bool):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,6 +55,21 @@ def test_iban_checksum() -> None:
         ("Dr. Patel said it was fine.", "Dr. [NAME] said it was fine."),
         ("I'm Very upset and I'm Sorry.", "I'm Very upset and I'm Sorry."),
         ("Best regards,\nAnna Smith", "Best regards,\n[NAME]"),
+        # After a sign-off a name stands on its own line in any case, or on the same line
+        # capitalised: the rest of a thank-you is not a name.
+        ("thanks,\nanna", "thanks,\n[NAME]"),
+        ("Thanks Tom", "Thanks [NAME]"),
+        ("Thanks for your help", "Thanks for your help"),
+        ("thank you so much", "thank you so much"),
+        ("Thank you again", "Thank you again"),
+        ("Cheers mate", "Cheers mate"),
+        ("Kind regards,\nthe team", "Kind regards,\nthe team"),
+        ("Love conquers all", "Love conquers all"),
+        # Names with letters beyond ASCII, whole.
+        ("My name is José.", "My name is [NAME]."),
+        ("I spoke with Zoë and Søren Kierkegaard", "I spoke with [NAME] and [NAME]"),
+        ("Hi Björn, Dr. Müller called.", "Hi [NAME], Dr. [NAME] called."),
+        ("Renée was kind.", "[NAME] was kind."),
         ("ring me on 07700 900123", "ring me on [PHONE]"),
         ("nothing personal here", "nothing personal here"),
     ],
@@ -106,6 +123,68 @@ def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> 
     assert r.text == expected
     for _, span in r.items:
         assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A listed given name is a name wherever it stands, with the surname after it.
+        ("Tom was rude to me on the phone.", "[NAME] was rude to me on the phone."),
+        ("Priya covered my shift.", "[NAME] covered my shift."),
+        ("Since Aoife left I do two jobs.", "Since [NAME] left I do two jobs."),
+        ("Rahul's feedback stung.", "[NAME]'s feedback stung."),
+        ("Ravi Patel keeps emailing me.", "[NAME] keeps emailing me."),
+        ("Emma, Liam and Zara joined.", "[NAME], [NAME] and [NAME] joined."),
+        ("Mei-Ling's mother passed away.", "[NAME]'s mother passed away."),
+        ("Jean-Luc was kind.", "[NAME] was kind."),
+        ("Bob's Xmas Cookie Recipe", "[NAME]'s Xmas Cookie Recipe"),
+        ("Doug Support Team", "[NAME] Support Team"),
+        # Names that are also words need the words around them to say it is a person.
+        ("Will you join on Monday? Will said yes.", "Will you join on Monday? [NAME] said yes."),
+        ("Mark the ticket as urgent.", "Mark the ticket as urgent."),
+        ("Hope this helps.", "Hope this helps."),
+        ("Grace period is 14 days.", "Grace period is 14 days."),
+        ("Frank feedback is useful.", "Frank feedback is useful."),
+        # Listed names that are mostly something else, and names inside a place.
+        ("Alexa stopped working and my Mac froze.", "Alexa stopped working and my Mac froze."),
+        ("Our office in Dallas is shut.", "Our office in Dallas is shut."),
+        ("Christian holidays and Easter", "Christian holidays and Easter"),
+        ("I live in San Diego now.", "I live in San Diego now."),
+        ("Myrtle Beach was lovely.", "Myrtle Beach was lovely."),
+        ("My iPhone and the Yin and Yang of it.", "My iPhone and the Yin and Yang of it."),
+        ("Don't worry, Ok?", "Don't worry, Ok?"),
+    ],
+)
+def test_listed_given_names(text: str, expected: str) -> None:
+    r = redact(text)
+    assert r.text == expected
+    for _, span in r.items:
+        assert text[span.start : span.end] == span.text
+
+
+def test_given_name_lists() -> None:
+    """Each list is sorted, holds each name once and only capitalised words; a non-name
+    names something listed (else it does nothing); kept and world names are not census names
+    (but for census names of two letters, kept by listing them again); and the census list
+    holds no word of the dictionary it was cut against (a spot check of common ones)."""
+    from heard.coach.lexicon import load
+    from heard.coach.redact import _NAME_WORD, given_names
+
+    data = load("given_names")
+    lists = {part: data[part]["names"].split() for part in ("census", "kept", "world", "not_names")}
+    for part, names in lists.items():
+        assert names == sorted(set(names)), part
+        assert all(re.fullmatch(_NAME_WORD, n) for n in names), part
+    listed = set(lists["census"]) | set(lists["kept"]) | set(lists["world"])
+    assert set(lists["not_names"]) <= listed
+    # (a census name of two letters is kept by listing it again: "Jo")
+    assert all(
+        len(n) < 3 for n in set(lists["census"]) & (set(lists["kept"]) | set(lists["world"]))
+    )
+    assert not {"Will", "Hope", "Mark", "Grace", "May", "Joy", "Max", "Bill"} & set(lists["census"])
+    names = given_names()
+    assert {"Tom", "Priya", "Ed", "Jo"} <= names
+    assert not {"Paris", "Alexa", "Ok", "Al", "Sunday", "Yang"} & names
 
 
 @pytest.mark.parametrize(
@@ -203,6 +282,9 @@ PIECES = (
     # Greetings and full names after a word that introduces a person.
     " Hi Hello hey Dear Good morning there Dana, Siobhan! for with from Whitfield Baker O'Neill"
     " Jean-Luc DeShawn Amazon Prime Customer Services"
+    # Listed given names, places around them and possessives.
+    " Tom Rahul's Aoife Mei-Ling San Diego Myrtle Beach Alexa Will Hope Doug"
+    " José Zoë Søren Ángela Renée for your help so much thanks,\nthe"
 ).split(" ")
 
 
