@@ -160,6 +160,27 @@ _DEPARTMENT_AFTER = re.compile(
     r"(?<=[\w'’-] )(?:from|in|at|on) (?:the )?(?:[a-z]+ )?(?:" + _DEPARTMENTS + r")\b"
 )
 _NAME_BEFORE = re.compile(r"(?<![\w'’])(" + _NAME + r") $")
+# A name typed in lower case, as in chat: after "my name is" any word but the few that follow
+# it without being a name ("my name is will", not "my name is on the lease"); after a
+# greeting or a lighter cue only a listed given name that is not also a word ("hi sarah",
+# "thanks priya", not "this is crystal clear"); and after "I'm" or "this is", or a name of
+# three letters after a greeting, only where the clause ends with it ("im priya and...",
+# "this is james from support", "hi sam!", not "i am soo used to it" or "thanks soo much").
+# The cue starts a line or follows a space; the name is looked ahead at, so "hi my name is
+# sarah" reads "hi my" and then "my name is sarah".
+_LOWER_CUE = re.compile(
+    r"(?<![^ \n\t])(?i:(my name is|my name's|my name’s|my names|name:)|"
+    r"(hi|hey|hello|dear|thanks|thank you|cheers)|i'm|i’m|im|i am|this is|it's|it’s|call me)"
+    r"[,:]? +(?=([a-z]+)\b(?!['’-]?\w)([ \t]*(?:[,.!?;:)]|$)|[ \t]+(?:and|btw|from|here|speaking|"
+    r"with|at|on)\b)?)"
+)
+_NOT_NAMES_AFTER_NAME_IS = frozenset(
+    """on in at as under spelled spelt written wrong misspelled listed printed missing there
+    different correct incorrect changed showing shown displayed attached mentioned above below
+    same unique common pretty quite too long short hard private known unknown important
+    irrelevant used being""".split()
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
 # A capitalised word on its own (not inside "iPhone" or "a.Tom@"), for the given-name lists.
 _LONE_WORD = re.compile(r"(?<![\w'’@.-])" + _NAME_WORD + r"(?![\w@])")
 _NAME_RUN = re.compile(_NAME)
@@ -273,6 +294,43 @@ def given_names() -> frozenset[str]:
     return frozenset(listed - set(data["not_names"]["names"].split()) - _NOT_NAMES)
 
 
+@cache
+def _plain_given_names() -> frozenset[str]:
+    """The given names that are not also English words (not the [kept] list): safe to find
+    in lower case."""
+    return given_names() - set(load("given_names")["kept"]["names"].split())
+
+
+@cache
+def _plain_lower_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in _plain_given_names())
+
+
+def _lower_case_names(text: str, out: list[tuple[int, int, str, int]]) -> None:
+    """Names typed in lower case after a cue or a greeting (see _LOWER_CUE)."""
+    for m in _LOWER_CUE.finditer(text):
+        word = m.group(3)
+        if word.capitalize() in _NOT_NAMES:
+            continue
+        if m.group(1) is not None:
+            if word in _NOT_NAMES_AFTER_NAME_IS:
+                continue
+        elif word.capitalize() not in _plain_given_names():
+            continue
+        elif m.group(4) is None and (m.group(2) is None or len(word) < 4):
+            continue  # "i am soo used to it", "thanks soo much"; but "hi sarah how are you"
+        out.append((m.start(3), m.end(3), "name", 6))
+
+
+def _may_have_lower_case_name(text: str) -> bool:
+    """False only when no _LOWER_CUE name can be in text: after "my name is" (or "name:")
+    any word, after another cue a listed name, which few lower-case words are."""
+    if "name" in text.lower():
+        return True
+    plain = _plain_lower_names()
+    return not plain.isdisjoint(_LOWER_WORD.findall(text))
+
+
 def _is_given_name(word: str) -> bool:
     """ "Tom", "Tom's", "Priya", "Anne-Marie" and "Jean-Luc" (a listed first part)."""
     names = given_names()
@@ -289,11 +347,14 @@ def _is_given_name(word: str) -> bool:
     return bool(rest) and first in names and all(p[:1].isupper() for p in rest.split("-"))
 
 
-def _listed_names(text: str, out: list[tuple[int, int, str, int]]) -> None:
+def _listed_names(text: str, out: list[tuple[int, int, str, int]], gated: bool = False) -> None:
     """Names on the given-name lists, wherever they stand ("Tom was rude to me", "Priya
     covered my shift"), with the capitalised words after them up to a known non-name ("Tom
     Baker"), without a possessive "'s"; not when the words around them make them a place
-    ("San Diego", "Myrtle Beach")."""
+    ("San Diego", "Myrtle Beach"). With ``gated``, nothing is looked for when no capitalised
+    word is a listed name (a lone word's match is also one of _CAPITALISED's)."""
+    if gated and not any(_is_given_name(w) for w in _CAPITALISED.findall(text)):
+        return
     for m in _LONE_WORD.finditer(text):
         if not _is_given_name(m.group()):
             continue
@@ -375,6 +436,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int]]:
         names.append(_SIGNOFF)
     if may_name:
         _context_names(text, out, gated=True)
+    if _may_have_lower_case_name(text):
+        _lower_case_names(text, out)
     for rx in names:
         for m in rx.finditer(text):
             start, end = m.start(1), m.end(1)
@@ -414,7 +477,7 @@ def _context_names(text: str, out: list[tuple[int, int, str, int]], gated: bool 
             found.append(name)
     # (A gate on the words every match holds cost more than the patterns it guarded.)
     found += [m for rx in _CONTEXT_NAMES for m in rx.finditer(text)]
-    _listed_names(text, out)
+    _listed_names(text, out, gated)
     # A full name needs two words left once known non-names are trimmed ("for Black Friday",
     # "with Customer Services" and "for Amazon Prime" keep one word and are not names).
     for m in _FULL_NAME_AFTER.finditer(text):

@@ -65,6 +65,15 @@ def test_iban_checksum() -> None:
         ("Cheers mate", "Cheers mate"),
         ("Kind regards,\nthe team", "Kind regards,\nthe team"),
         ("Love conquers all", "Love conquers all"),
+        # Names typed in lower case, as in chat.
+        ("hi my name is sarah", "hi my name is [NAME]"),
+        ("my name is will, and i need help", "my name is [NAME], and i need help"),
+        ("my name is on the lease", "my name is on the lease"),
+        ("hello, this is james from support", "hello, this is [NAME] from support"),
+        ("im priya and im stuck", "im [NAME] and im stuck"),
+        ("thanks sam!", "thanks [NAME]!"),
+        ("this is crystal clear, i am sad", "this is crystal clear, i am sad"),
+        ("hi there, call me later", "hi there, call me later"),
         # Names with letters beyond ASCII, whole.
         ("My name is José.", "My name is [NAME]."),
         ("I spoke with Zoë and Søren Kierkegaard", "I spoke with [NAME] and [NAME]"),
@@ -252,6 +261,7 @@ def _ungated_candidates(text: str) -> list:
     out = [(m.start(), m.end(), "email", 0) for m in r._EMAIL.finditer(text)]
     r._numbers(text, out)
     r._context_names(text, out)
+    r._lower_case_names(text, out)
     for rx in (r._NAME_CUE, r._HONORIFIC, r._SIGNOFF):
         for m in rx.finditer(text):
             keep = r._name_words(rx, m.group(1).split(" "))
@@ -285,6 +295,8 @@ PIECES = (
     # Listed given names, places around them and possessives.
     " Tom Rahul's Aoife Mei-Ling San Diego Myrtle Beach Alexa Will Hope Doug"
     " José Zoë Søren Ángela Renée for your help so much thanks,\nthe"
+    # Names typed in lower case after a cue or a greeting.
+    " my name is will sarah im priya hi crystal THIS IS james MY NAMES on"
 ).split(" ")
 
 
