@@ -8,8 +8,9 @@ birth, street addresses, @handles, and names: a capitalised word on the given-na
 "my name is", "I'm", "this is", after honorifics, in sign-offs, and where the words around a
 capitalised word say it is a person ("my manager Tom", "Will said", "thanks to Sam", "spoke
 with Ann", "Ann and I", "Maria from the warehouse"), which also finds names the lists leave
-out because they are words too ("Will", "Hope"). Spans index the ORIGINAL text; the redacted
-text uses placeholders such as ``[EMAIL]``.
+out because they are words too ("Will", "Hope"); and names typed in lower case after a cue or
+a greeting ("hi my name is sarah", "thanks priya"). Spans index the ORIGINAL text; the
+redacted text uses placeholders such as ``[EMAIL]``.
 """
 
 from __future__ import annotations
