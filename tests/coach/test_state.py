@@ -454,6 +454,11 @@ def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -
         ("Can you help? Thank you so much, you're a lifesaver.", "gratitude"),
         # Look-alikes of the words above.
         ("Hello love, it's only me again.", "neutral"),
+        # "again" after thanks, an apology or a greeting is courtesy, not a repeated fault.
+        ("i hope you have a good evening, thanks again, bye", "gratitude"),
+        ("Thank you again for listening.", "gratitude"),
+        ("Sorry again for the rant.", "neutral"),
+        ("hello again, the app crashed again", "frustration"),
         ("He's useless with tech.", "neutral"),
         ("Do you understand what I mean?", "neutral"),
         ("I was on a 2 month streak.", "neutral"),
