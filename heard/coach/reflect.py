@@ -76,6 +76,9 @@ _STAKE = re.compile(
     re.IGNORECASE,
 )
 # "What happened" is told in the past: a past or perfect verb early in the clause.
+# A state they are in now is not something that happened: "I'm relieved it's fixed", "I am
+# exhausted" ("relieved" and "exhausted" only look like past tenses).
+_PRESENT_STATE = re.compile(r"^(?:i'm|i’m|im|i am|i feel|we're|we are|we feel)\b", re.I)
 _PAST = re.compile(
     r"^(?:\S+\s+){0,3}?(?:(?!(?:need|feed|speed|bleed|proceed|exceed|succeed)\b)\w+ed|was|were|got|had|'ve|have|has|paid|lost|bought|sent|spent|"
     r"went|made|took|gave|told|said|left|fell|broke|forgot|found|heard|put|kept|ran|came|"
@@ -170,7 +173,11 @@ def their_words(context: str) -> dict[str, str]:
         for c in _clauses(context)
         if len(c.split()) <= MAX_WORDS and not _ASKED_AFTER_COMMA.search(c)
     ]
-    told = [c for c in short if _ABOUT_THEM_OR_US.match(c) and _PAST.match(c)]
+    told = [
+        c
+        for c in short
+        if _ABOUT_THEM_OR_US.match(c) and _PAST.match(c) and not _PRESENT_STATE.match(c)
+    ]
     if told:
         slots["what happened"] = perspective(told[0])
     # "You charged me twice" -> "I'm sorry we [charged you twice]".

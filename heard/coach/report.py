@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .suggestions import SEEM, need_text
+from .suggestions import need_text, seem
 from .types import Analysis
 
 
@@ -40,7 +40,7 @@ def print_report(
     if result.state:
         s = result.state
         console.print(
-            f"[bold]They seem[/] {SEEM.get(s.emotion, s.emotion)} "
+            f"[bold]They seem[/] {seem(s)} "
             f"(intensity {s.intensity:.2f}) and need {need_text(s)}: "
             f"lead with the [bold]{s.lead}[/] dimension"
         )

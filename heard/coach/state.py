@@ -34,6 +34,8 @@ SELF_WEIGHT = 0.5
 # A situation that makes a feeling likely ("again", "for three weeks") counts for half a
 # word that names one: "passed over for the promotion again" is hurt, not frustration.
 SITUATION_WEIGHT = 0.5
+# At most this many other feelings are kept beside the main one (OtherState.also).
+MAX_ALSO = 2
 # A feeling word under a negation is not the feeling: "I'm not angry, just confused", "don't
 # worry", "nothing to be scared of". Matched on the lower-cased text just before the word;
 # only a few words may stand between ("not feeling anxious", "wasn't really worried"), so
@@ -363,18 +365,23 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     # then "stuck" words, questions and intensity, added in that order.
     upset = confused = stuck = 0.0
     emotion = "neutral"
+    also: tuple[str, ...] = ()
     if hits:
         counts: dict[str, float] = {}
+        felt: dict[str, None] = {}  # feelings they say are theirs, in the order said
         for e, start, end in hits:
             if is_situation(context, start, end):  # a fact, never said as their feeling
                 counts[e] = counts.get(e, 0.0) + SITUATION_WEIGHT
                 continue
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
             counts[e] = counts.get(e, 0.0) + 1.0 + SELF_WEIGHT * own
+            if own or e == "gratitude":  # said of themselves ("I'm relieved"), or thanks
+                felt[e] = None
         if any(valence[e] < 0 for e in counts):
             # Thanks inside a complaint ("thanks for nothing") should not win.
             counts = {e: c for e, c in counts.items() if valence[e] < 0}
         emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
+        also = tuple(e for e in felt if e != emotion)[:MAX_ALSO]
         scores = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
         weight = _need_weight()
         for e, c in counts.items():
@@ -398,7 +405,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), 0.0
     evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
     confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3)
-    state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence)
+    state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence, also)
     total = sum(valence[e] for e, _, _ in hits)
     text_tone = max(-1.0, min(1.0, total / len(hits) * (0.6 + 0.4 * intensity)))
     return state, text_tone

@@ -71,6 +71,19 @@ SEEM = {
     "neutral": "calm",
 }
 
+
+def seem(state: OtherState) -> str:
+    """How they seem, in words for people, with the other feelings they named.
+
+    >>> seem(OtherState("anger", 0.5, "upset", "emotional", (), 0.5, ("relief",)))
+    'angry, and relieved too'
+    """
+    main = SEEM.get(state.emotion, state.emotion)
+    if not state.also:
+        return main
+    return f"{main}, and {' and '.join(SEEM.get(e, e) for e in state.also)} too"
+
+
 # What each need asks of the reply, in words for people.
 NEED_TEXT = {
     "upset": "emotional resonance (they are upset)",
@@ -124,7 +137,7 @@ def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str,
     """
     scored: dict[int, list[str]] = {}
     for p in _bank():
-        if p["move"] != move or emotion in p.get("not_emotions", ()):
+        if p["move"] != move or emotion in p.get("not_emotions", ()) or "also" in p:
             continue
         wildcard = "*" in p["emotions"] and emotion not in positive_emotions()
         em = 2 if emotion in p["emotions"] else 1 if wildcard else -1
@@ -133,6 +146,17 @@ def _tiers(move: str, emotion: str | None, need: str | None) -> tuple[tuple[str,
             continue
         scored.setdefault(em * 3 + nd * 2, []).append(p["text"])
     return tuple(tuple(scored[k]) for k in sorted(scored, reverse=True))
+
+
+@cache
+def _mixed(move: str, emotion: str | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The lines for mixed feelings that fit a move and main emotion, with the other
+    feelings each was written for (``also`` in the phrase bank)."""
+    return tuple(
+        (p["text"], frozenset(p["also"]))
+        for p in _bank()
+        if "also" in p and p["move"] == move and emotion in p["emotions"]
+    )
 
 
 def pick_phrase(move: str, emotion: str | None, need: str | None, seed: str = "") -> str:
@@ -152,6 +176,7 @@ def rank_phrases(
     seed: str = "",
     slots: dict[str, str] | None = None,
     context: str | None = None,
+    also: tuple[str, ...] = (),
 ) -> list[str]:
     """Every phrase that fits a move, the one to offer first.
 
@@ -162,13 +187,17 @@ def rank_phrases(
     cues match: "still shaken" fits a caller who shouted, not a fear of losing a job.
     With ``slots`` (the other person's words, see ``reflect.their_words``), phrases whose
     every slot can be filled come first, filled in: a line in their own words beats a
-    slightly closer but generic one.
+    slightly closer but generic one. With ``also`` (other feelings they named beside the
+    main one), the lines written for that mix come before all others.
 
     >>> rank_phrases("validation", "hurt", "upset", context="Nobody thanked us.")[0]
     'Of course that hurt. Wanting [the effort you put in] to be noticed is fair.'
+    >>> rank_phrases("emotion_labelling", "anger", "upset", also=("relief",))[0]
+    "I'm glad it's finally sorted, and it makes sense you're still annoyed it took this long."
     """
     key = zlib.crc32(seed.encode("utf-8", "replace"))
     cues, cued_only = _cues()
+    mixed = [text for text, meant in _mixed(move, emotion) if meant & set(also)]
     ordered: list[str] = []
     for tier in _tiers(move, emotion, need):
         cued = [p for p in tier if p in cues and context and cues[p].search(context)]
@@ -178,10 +207,10 @@ def rank_phrases(
                 turn = key % len(part)
                 ordered += part[turn:] + part[:turn]
     if not slots:
-        return ordered
+        return mixed + ordered
     filled = [fill(p, slots) for p in ordered]
     personal = [f for p, f in zip(ordered, filled, strict=True) if f != p and "[" not in f]
-    return personal + [f for f in filled if f not in personal]
+    return [fill(p, slots) for p in mixed] + personal + [f for f in filled if f not in personal]
 
 
 def suggest(
@@ -199,6 +228,7 @@ def suggest(
     present = {f.label for f in moves}
     emotion = state.emotion if state else None
     need = state.need if state else None
+    also = state.also if state else ()
     slots = their_words(context) if context else None
     wanted: list[tuple[str, str]] = []
     for f in pitfalls:
@@ -207,15 +237,14 @@ def suggest(
     for move in PRIORITY_POSITIVE if emotion in positive_emotions() else PRIORITY[need]:
         reason = REASON[move]
         if state is not None:
-            feeling = SEEM.get(state.emotion, state.emotion)
-            reason += f" (they seem {feeling}; lead with the {state.lead} dimension)"
+            reason += f" (they seem {seem(state)}; lead with the {state.lead} dimension)"
         wanted.append((move, reason + "."))
     out: list[Suggestion] = []
     seen: set[str] = set()
     for move, reason in wanted:
         if move in present or move in seen:
             continue
-        ranked = rank_phrases(move, emotion, need, seed, slots, context)
+        ranked = rank_phrases(move, emotion, need, seed, slots, context, also)
         if ranked:
             alternatives = tuple(ranked[1 : 1 + MAX_ALTERNATIVES])
             out.append(Suggestion(move, ranked[0], reason, alternatives))

@@ -63,6 +63,9 @@ class OtherState(_ToDict):
     lead: str  # "emotional" | "cognitive" | "behavioural"
     evidence: tuple[Span, ...]  # spans index the *context* text
     confidence: float
+    # Other feelings they name beside the main one, in the order said: "relieved it's fixed
+    # but still angry it took a week" is anger, also relief.
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

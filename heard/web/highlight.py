@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from heard.coach import analyze
-from heard.coach.suggestions import SEEM, need_text
+from heard.coach.suggestions import need_text, seem
 
 FRAMEWORK_NAMES = {"NURSE": "NURSE", "LAST": "L.A.S.T.", "NVC": "NVC", "dimensions": "Dimensions"}
 
@@ -76,7 +76,7 @@ def highlighted_analysis(reply: str, context: str | None, model: Any = None) -> 
     if result.state is not None:
         state = {
             "emotion": result.state.emotion,
-            "seem": SEEM.get(result.state.emotion, result.state.emotion),
+            "seem": seem(result.state),
             "intensity_pct": round(result.state.intensity * 100),
             "need_text": need_text(result.state),
             "lead": result.state.lead,

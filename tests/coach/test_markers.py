@@ -650,6 +650,7 @@ def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> 
         ("It's left you more confused, not less.", "emotion_labelling", ["left you more confused"]),
         ("This has been weighing on you.", "emotion_labelling", ["weighing on you"]),
         ("You've been kicking yourself about it.", "emotion_labelling", ["kicking yourself"]),
+        ("I can hear you're still worried.", "emotion_labelling", ["you're still worried"]),
         ("That takes a toll.", "acknowledging_impact", ["takes a toll"]),
         (
             "There's no right way to feel about this.",

@@ -468,3 +468,29 @@ def test_how_customers_put_it(context: str, emotion: str, evidence: list[str]) -
 )
 def test_courtesy_and_look_alikes(context: str, emotion: str) -> None:
     assert read_state(context).emotion == emotion
+
+
+@pytest.mark.parametrize(
+    ("context", "emotion", "also"),
+    [
+        # Two feelings said together: the main one leads, the other is kept beside it.
+        ("I'm relieved it's finally fixed, but honestly still angry it took a week.", "anger",
+         ("relief",)),
+        ("Thanks for sorting it, though I'm still really worried it'll happen again.", "anxiety",
+         ("gratitude",)),
+        ("I'm happy about the promotion but terrified I'll mess it up.", "fear", ("joy",)),
+        ("I'm excited to start but nervous about meeting everyone.", "anxiety", ("joy",)),
+        ("I'm glad it worked out but I feel guilty that Sam had to cover.", "shame", ("joy",)),
+        # One feeling, a denied one, or one read from what happened: nothing beside it.
+        ("I'm disappointed, not angry, just disappointed.", "disappointment", ()),
+        ("I'm not angry, I'm confused about what happened.", "confusion", ()),
+        ("My parcel is late again.", "frustration", ()),
+        # A feeling they do not say is theirs ("part of me is...") is left out.
+        ("Part of me is relieved the project got cancelled, part of me is gutted.",
+         "disappointment", ()),
+    ],
+)  # fmt: skip
+def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> None:
+    state = read_state(context)
+    assert (state.emotion, state.also) == (emotion, also)
+    assert state.to_dict()["also"] == list(also)

@@ -183,7 +183,7 @@ def test_every_line_the_coach_offers_is_credited_when_used() -> None:
     # A suggestion taken up must count as the move it was offered for, and trip no pitfall:
     # otherwise the coach would go on asking for a move the writer has just made.
     phrases = load("phrase_bank")["phrase"]
-    assert len(phrases) == 104
+    assert len(phrases) == 115
     for phrase in phrases:
         result = analyze(_filled(phrase["text"]))
         assert phrase["move"] in {f.label for f in result.moves}, phrase["text"]
@@ -266,3 +266,22 @@ def test_a_line_about_a_client_mistake_needs_one() -> None:
     assert "Being caught out in front of [the client]" in " ".join(
         _offered("OK.", "I made a mistake in the client report and they noticed.")
     )
+
+
+def test_mixed_feelings_get_a_line_that_names_both() -> None:
+    mixed = analyze(
+        "Ok, noted.", context="I'm relieved it's fixed, but still angry it took a week."
+    )
+    assert mixed.suggestions[0].text == (
+        "I'm glad it's finally sorted, and it makes sense you're still annoyed it took this long."
+    )
+    assert "they seem angry, and relieved too" in mixed.suggestions[0].reason
+    nervous = analyze("Ok.", context="I'm excited to start but nervous about meeting everyone.")
+    assert nervous.suggestions[0].text == (
+        "It sounds like you're pleased and a bit daunted at the same time."
+    )
+    # Without the second feeling, the lines for a mix are never offered.
+    angry = "I'm still angry it took a week."
+    mixed_lines = {p["text"] for p in load("phrase_bank")["phrase"] if "also" in p}
+    offered = _offered("Ok, noted.", angry)
+    assert offered and not mixed_lines & set(offered)

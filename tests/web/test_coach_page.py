@@ -23,6 +23,19 @@ def test_coach_marks_moves_with_their_evidence(teammate_client):
     assert "NURSE" in page and "L.A.S.T." in page
 
 
+def test_coach_shows_mixed_feelings_and_a_line_for_both(teammate_client):
+    response = teammate_client.post(
+        "/coach/analyse/",
+        {
+            "reply": "Ok, noted.",
+            "context": "I'm relieved it's fixed, but still angry it took a week.",
+        },
+    )
+    page = response.content.decode()
+    assert "They seem <strong>angry, and relieved too</strong>" in page
+    assert "it makes sense you&#x27;re still annoyed it took this long" in page
+
+
 def test_coach_suggests_missing_moves(teammate_client):
     response = teammate_client.post(
         "/coach/analyse/",
