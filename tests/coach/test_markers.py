@@ -666,6 +666,19 @@ def test_the_occasion_the_problem_took_from_them_is_its_impact(reply, found) -> 
         ("We can go at whatever pace suits you.", "offering_space", ["at whatever pace"]),
         ("Would a short pause help?", "offering_space", ["Would a short pause help"]),
         ("Which would suit you better?", "offering_support", ["Which would suit you better"]),
+        # Sorry as chat and e-mail open it, without "I'm", and what was sent said as news.
+        (
+            "Sorry it took three emails to get here.",
+            "concrete_apology",
+            ["Sorry it took three emails to get here"],
+        ),
+        ("So sorry we lost your parcel.", "concrete_apology", ["So sorry we lost your parcel"]),
+        ("Apologies that it took a week.", "concrete_apology", ["Apologies that it took a week"]),
+        (
+            "I've checked and the refund went out yesterday.",
+            "next_steps",
+            ["I've checked", "the refund went out"],
+        ),
     ],
 )
 def test_more_everyday_ways_of_making_a_move(reply, label, evidence) -> None:
@@ -688,6 +701,14 @@ def test_look_alikes_of_those_moves_are_not_them(reply) -> None:
 
 def test_sorry_you_are_going_through_it_is_sympathy_not_an_apology() -> None:
     assert not analyze("I'm so sorry you're going through this.").has("concrete_apology")
+    for reply in (
+        "Sorry you're going through this.",
+        "Sorry for the wait.",
+        "I feel sorry for you.",
+        "You'll be sorry you did this.",
+        "Apologies for any inconvenience.",
+    ):
+        assert not analyze(reply).has("concrete_apology"), reply
     assert analyze("I'm sorry we sent you the wrong size.").has("concrete_apology")
 
 
