@@ -160,6 +160,29 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 
 
 @cache
+def _strength() -> tuple[re.Pattern, re.Pattern]:
+    """A feeling word at its height (matched whole against a found word), and a softener
+    just before one ("a bit annoyed")."""
+    inten = load("emotions")["intensity"]
+    strong = re.compile(r"(?:" + "|".join(inten["strong"]) + r")", FLAGS)
+    softened = re.compile(r"\b(?:" + "|".join(inten["downtoners"]) + r") $", FLAGS)
+    return strong, softened
+
+
+def _strength_shift(low: str, hits: list[tuple[str, int, int]]) -> float:
+    """What the words themselves add to the intensity: +0.15 for a feeling at its height
+    ("livid", "devastated"; +0.05 more for each other, up to two), -0.1 when every feeling
+    word is softened ("a bit annoyed", "slightly worried")."""
+    strong, softened = _strength()
+    peaks = sum(strong.fullmatch(low, s, e) is not None for _, s, e in hits)
+    if peaks:
+        return 0.15 + 0.05 * min(2, peaks - 1)
+    if hits and all(softened.search(low, max(0, s - 20), s) for _, s, _ in hits):
+        return -0.1
+    return 0.0
+
+
+@cache
 def _need_weight() -> dict[str, float]:
     """How much each emotion counts towards its need beside the others (``need_weight`` in
     the lexicon, 1 by default): a bereavement outweighs the errand that comes with it."""
@@ -318,17 +341,27 @@ def emotion_hits_and_denied(
 def tone(text: str) -> float:
     """Valence of a text in -1..1 from the emotion lexicon (0 when no emotion words)."""
     valence = _compiled()[1]
-    hits = emotion_hits(text)
+    folded, low, may = _read(text)
+    hits = _hits(folded, low, may)
     if not hits:
         return 0.0
     total = sum(valence[e] for e, _, _ in hits)
-    scale = 0.6 + 0.4 * intensity_of(text, len(hits))
+    scale = 0.6 + 0.4 * _hits_intensity(text, folded, low, hits, may)
     return max(-1.0, min(1.0, total / len(hits) * scale))
 
 
-def intensity_of(text: str, emotion_count: int) -> float:
-    folded = fold(text)
-    return _intensity(text, folded, lower_same_length(folded), emotion_count)
+def _hits_intensity(
+    text: str,
+    folded: str,
+    low: str,
+    hits: list[tuple[str, int, int]],
+    may: tuple[tuple[int, ...], bool, bool, bool] | None,
+) -> float:
+    """The intensity of a text with the feeling words found in it (see _strength_shift)."""
+    intensity = _intensity(text, folded, low, len(hits), may)
+    if hits:
+        intensity = round(max(0.05, min(1.0, intensity + _strength_shift(low, hits))), 3)
+    return intensity
 
 
 def _intensity(
@@ -360,7 +393,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     _, valence, need_of, _, _ = _compiled()
     folded, low, may = _read(context)
     hits = _hits(folded, low, may)
-    intensity = _intensity(context, folded, low, len(hits), may)
+    intensity = _hits_intensity(context, folded, low, hits, may)
     # Need scores: the emotions' needs first (in the order the emotions were first found),
     # then "stuck" words, questions and intensity, added in that order.
     upset = confused = stuck = 0.0

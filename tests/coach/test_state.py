@@ -152,6 +152,22 @@ def test_intensity_rises_with_caps_exclamations_and_profanity() -> None:
     assert 0.0 <= calm < loud <= 1.0
 
 
+def test_intensity_follows_how_strong_the_words_are() -> None:
+    # The same feeling, softened, plain and at its height.
+    for soft, plain, peak in [
+        ("I'm a bit annoyed.", "I'm annoyed.", "I'm livid."),
+        ("I'm slightly worried.", "I'm worried.", "I'm terrified."),
+        ("I'm kind of sad.", "I'm sad.", "I'm devastated."),
+    ]:
+        levels = [read_state(t).intensity for t in (soft, plain, peak)]
+        assert levels == sorted(set(levels)), (soft, levels)
+    # One softened word among plain ones does not soften the whole message.
+    assert (
+        read_state("A bit worried, and honestly angry.").intensity
+        == read_state("Worried, and honestly angry.").intensity
+    )
+
+
 def test_thanks_inside_a_complaint_does_not_win() -> None:
     assert read_state("Thanks for nothing, I'm livid.").emotion == "anger"
 
