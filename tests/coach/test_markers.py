@@ -1216,3 +1216,75 @@ def test_what_a_good_drill_answer_says(reply, label, evidence) -> None:
 )
 def test_a_purpose_clause_is_not_an_interpretation(reply) -> None:
     assert not analyze(reply).has("interpretation")
+
+
+@pytest.mark.parametrize(
+    ("reply", "found"),
+    [
+        # Moves and pitfalls as support e-mails put them.
+        (
+            "You were charged twice because of a fault on our side, and I'm sorry - I know "
+            "that's money you needed this week.",
+            {
+                "concrete_apology": ["a fault on our side"],
+                "acknowledging_impact": ["that's money you needed"],
+            },
+        ),
+        (
+            "Hi Sam, that sounds like a really stressful start to the week.",
+            {"emotion_labelling": ["a really stressful start to the week"]},
+        ),
+        (
+            "Being cut off mid-call three times would make anyone furious.",
+            {"validation": ["would make anyone furious"]},
+        ),
+        (
+            "I've paused all reminders for 60 days. I can call or e-mail, whichever is easier.",
+            {
+                "next_steps": ["I've paused all reminders", "I can call"],
+                "offering_support": ["whichever is easier"],
+            },
+        ),
+        (
+            "I can offer you a late checkout or a voucher. Which would help more?",
+            {"offering_support": ["I can offer you a late checkout or", "Which would help more?"]},
+        ),
+        (
+            "I've rebooked the visit, especially after you took the day off to wait in.",
+            {"next_steps": ["I've rebooked"], "acknowledging_impact": ["especially after you"]},
+        ),
+        (
+            "I'll stay as your contact, so any reply comes straight to me.",
+            {"offering_support": ["I'll stay as your contact", "comes straight to me"]},
+        ),
+        (
+            "You were promised a call back twice. That's not good enough, and I'm sorry.",
+            {"concrete_apology": ["That's not good enough, and I'm sorry"]},
+        ),
+        (
+            "We understand that this may be frustrating. However, the delay was caused by the "
+            "courier and is outside of our control.",
+            {
+                "scripted_line": ["We understand that this may be frustrating"],
+                "defensiveness": ["is outside of our control"],
+            },
+        ),
+    ],
+)
+def test_support_emails(reply: str, found: dict[str, list[str]]) -> None:
+    result = analyze(reply)
+    for label, evidence in found.items():
+        findings = result.moves if label in {f.label for f in result.moves} else result.pitfalls
+        assert _evidence(findings, label) == evidence, label
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "So many things are out of our control.",  # life, not the company's excuse
+        "Your report was late twice. That's not good enough.",  # a verdict, not an apology
+    ],
+)
+def test_look_alikes_in_support_emails(reply: str) -> None:
+    labels = _labels(analyze(reply))
+    assert "defensiveness" not in labels[1] and "concrete_apology" not in labels[0]
