@@ -216,6 +216,61 @@ def test_deeds_and_what_they_won_in_everyday_kudos(text, action, effect, outcome
     assert report.generic == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "action", "effect", "outcome"),
+    [
+        (
+            "Shout-out to Tom for covering my calls on Friday so I could get to the hospital.",
+            ["Shout-out to Tom for covering my calls on Friday"],
+            ["so I could"],
+            [],
+        ),
+        (
+            "Big thanks to Ana - her checklist for the release meant we caught two bugs.",
+            ["her checklist"],
+            ["meant we"],
+            ["two bugs"],
+        ),
+        (
+            "Thanks for jumping on the outage call, Kwame. Customers were back online in an hour.",
+            ["Thanks for jumping on the outage call"],
+            [],
+            ["Customers were back online"],
+        ),
+        (
+            "Thanks Leila for taking my escalations, I came back to an empty queue and the "
+            "customers never noticed.",
+            ["Thanks Leila for taking my escalations"],
+            ["I came back to an empty queue"],
+            ["the customers never noticed"],
+        ),
+        (
+            "Thanks to Jess, her call scripts cut our handle time by a third.",
+            ["her call scripts"],
+            [],
+            ["cut our handle time by a third"],
+        ),
+    ],
+)
+def test_what_things_made_did_and_what_came_back(text, action, effect, outcome) -> None:
+    report = specificity(text)
+    assert [s.text for s in report.action] == action
+    assert [s.text for s in report.effect] == effect
+    assert [s.text for s in report.outcome] == outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kudos to the team for an awesome quarter!!",
+        "Really appreciate you, Jo. You always go above and beyond.",
+    ],
+)
+def test_praise_for_a_period_or_a_trait_is_generic(text: str) -> None:
+    report = specificity(text)
+    assert report.generic and not report.action and report.nudge
+
+
 def test_how_a_sprint_was_is_not_an_outcome() -> None:
     assert specificity("The sprint was fine.").outcome == ()
     assert [s.text for s in specificity("The client was delighted.").outcome] == [
