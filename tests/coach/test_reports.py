@@ -362,6 +362,19 @@ def test_a_team_a_vendor_or_nobody_named_as_the_cause_is_blame(text, evidence) -
             [],
             ["was set too high"],
         ),
+        (
+            "Engineering keeps shipping half-finished features and leaving us the fallout.",
+            ["Engineering keeps shipping half-finished"],
+            [],
+        ),
+        ("IT keeps ignoring our tickets.", ["IT keeps ignoring"], []),
+        ("It keeps breaking.", [], []),
+        (
+            "We did not have an alert on queue depth, so nobody saw the backlog grow.",
+            [],
+            ["We did not have an alert"],
+        ),
+        ("Our runbook assumed the old hostname.", [], ["Our runbook assumed"]),
     ],
 )
 def test_blame_and_learning_in_post_mortem_words(text, blame, learning) -> None:
