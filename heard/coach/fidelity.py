@@ -22,7 +22,7 @@ from .engine import text_keys
 from .lexicon import FLAGS, PITFALLS, compile_alternation, fold, load
 from .moves import marker_set
 from .spans import MAX_CHARS, MAX_SPANS, find_spans, spans_at
-from .state import emotion_hits_and_denied, is_situation
+from .state import emotion_hits_and_denied, emotion_valence, is_situation
 from .suggestions import SEEM
 from .types import FidelityReport, Span
 
@@ -123,6 +123,21 @@ def _content(text: str, stop: frozenset[str], feelings: list[tuple[int, int]]) -
     return out
 
 
+# How pleasant or unpleasant a feeling must be to count as turned round (joy 0.8 against
+# anger -1.0 does; confusion, -0.3, never does).
+STRONG_VALENCE = 0.5
+
+
+def _turns_round(emotion: str, felt: dict[str, str]) -> bool:
+    """True when ``emotion`` is clearly pleasant and every feeling they named clearly
+    unpleasant, or the other way round (confusion and the like, of weak valence, never)."""
+    valence = emotion_valence()
+    strong = [valence[e] for e in felt if abs(valence[e]) >= STRONG_VALENCE]
+    if not strong or len(strong) < len(felt) or abs(valence[emotion]) < STRONG_VALENCE:
+        return False
+    return all((v > 0) != (valence[emotion] > 0) for v in strong)
+
+
 def _feelings(text: str) -> tuple[dict[str, str], list[tuple[int, int]], set[str]]:
     """Emotion -> first words that expressed it, where every feeling word is (a denied one
     too: it is neither a feeling to name nor content to bring back), and the emotions the
@@ -165,8 +180,10 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     feelings_captured = [w for e, w in felt.items() if e in reflected]
     feelings_missed = [w for e, w in felt.items() if e not in reflected]
     missed_named = [f'"{w}" ({SEEM.get(e, e)})' for e, w in felt.items() if e not in reflected]
-    # A feeling they said they did not have, handed back to them.
+    # A feeling they said they did not have, handed back to them; or one that turns round
+    # every feeling they named ("I love the work" reflected as "you hate your job").
     put_on = {e: w for e, w in reflected.items() if e in denied and e not in felt}
+    turned = {e: w for e, w in reflected.items() if e not in felt and _turns_round(e, felt)}
     if felt:
         feeling_recall = len(feelings_captured) / len(felt)
     else:
@@ -181,7 +198,8 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
     rebuttal = _merged(find_spans(rebuttal_rx, scanned, original), answered)
     added_ratio = len(added) / max(1, len(echoed))
     score = 0.5 * min(1.0, content_recall * 1.5) + 0.4 * feeling_recall + 0.1 * (1 - added_ratio)
-    score -= 0.15 * min(2, len(judgement)) + 0.2 * min(2, len(rebuttal)) + 0.25 * len(put_on)
+    score -= 0.15 * min(2, len(judgement)) + 0.2 * min(2, len(rebuttal))
+    score -= 0.25 * len(put_on) + 0.25 * len(turned)
     if not original.strip():
         score = 0.0
 
@@ -191,6 +209,14 @@ def reflection_fidelity(speaker_text: str, reflection: str) -> FidelityReport:
             "They said they were not "
             + " or ".join(SEEM.get(e, e) for e in put_on)
             + "; reflect the feeling they named, not one they ruled out."
+        )
+    if turned:
+        feedback.append(
+            "They said they felt "
+            + " and ".join(f'"{w}"' for w in felt.values())
+            + "; "
+            + " and ".join(f'"{w}"' for w in turned.values())
+            + " turns that round. Reflect the feeling they named."
         )
     if feelings_missed:
         feedback.append("Name the feeling too: they said " + ", ".join(missed_named) + ".")

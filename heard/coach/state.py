@@ -189,6 +189,11 @@ def _need_weight() -> dict[str, float]:
     return {n: float(e.get("need_weight", 1.0)) for n, e in load("emotions")["emotion"].items()}
 
 
+def emotion_valence() -> dict[str, float]:
+    """Each emotion family's valence in -1..1 (``valence`` in the lexicon)."""
+    return _compiled()[1]
+
+
 @cache
 def positive_emotions() -> frozenset[str]:
     """The emotion families of the lexicon with a positive valence (joy, gratitude, relief)."""

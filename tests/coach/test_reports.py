@@ -63,6 +63,27 @@ def test_minimising_advice_and_defending_count_as_rebuttal() -> None:
     assert faithful.rebuttal == () and faithful.judgement == ()
 
 
+def test_a_feeling_turned_round_is_flagged() -> None:
+    said = "Honestly I love the work, but the on-call rota is wrecking my sleep."
+    turned = reflection_fidelity(said, "You hate your job.")
+    assert turned.feedback[0] == (
+        'They said they felt "love the work"; "hate" turns that round. '
+        "Reflect the feeling they named."
+    )
+    faithful = reflection_fidelity(said, "You love the work, but the on-call is costing you sleep.")
+    assert faithful.feelings_captured == ("love the work",)
+    assert faithful.score - turned.score > 0.5
+    # A guess of another unpleasant feeling, or a mixed message, is not turned round.
+    assert not any(
+        "turns that round" in f
+        for f in reflection_fidelity("I'm exhausted.", "It sounds like you're angry.").feedback
+    )
+    assert not any(
+        "turns that round" in f
+        for f in reflection_fidelity("I'm thrilled and a bit scared.", "You sound scared.").feedback
+    )
+
+
 def test_an_empty_reflection_scores_zero() -> None:
     assert reflection_fidelity(SPEAKER, "").score == 0.0
 
@@ -573,15 +594,15 @@ def test_a_reflection_in_other_words_brings_back_what_was_said() -> None:
     report = reflection_fidelity(
         said, "You enjoy the work itself, but jumping between tasks all day is wearing you down."
     )
-    # "enjoy" brings back "love" and "jumping" brings back "switching"; "wearing you down"
-    # is the exhaustion of "draining me".
-    assert report.captured == ("love", "work", "switching")
+    # "enjoy the work" is the joy of "love the work", "jumping" brings back "switching", and
+    # "wearing you down" is the exhaustion of "draining me".
+    assert report.captured == ("switching",)
     assert report.missed == ("constant", "context")
-    assert report.feelings_captured == ("draining me",)
+    assert report.feelings_captured == ("love the work", "draining me")
     assert report.feedback == ()
     # A word of the same meaning is no help when the rest is missed.
     thin = reflection_fidelity(said, "You enjoy it.")
-    assert thin.captured == ("love",) and thin.score < report.score - 0.3
+    assert thin.captured == () and thin.score < report.score - 0.3
 
 
 def test_a_feeling_set_aside_with_rather_than_is_not_handed_back() -> None:
