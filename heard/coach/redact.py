@@ -187,7 +187,7 @@ _LONE_WORD = re.compile(r"(?<![\w'’@.-])" + _NAME_WORD + r"(?![\w@])")
 _NAME_RUN = re.compile(_NAME)
 # Words that make a listed name part of a place: "San Diego", "St Helena", "Myrtle Beach".
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:San|Santa|Santo|St\.?|Saint|Mount|Mt\.?|Lake|Port|Fort|Cape|Los|Las|New|Palo|Glen)|[A-Z]\w*(?:ville|ton|burg|ford)) $"
+    r"\b(?:San|Santa|Santo|St\.?|Saint|Mount|Mt\.?|Lake|Port|Fort|Cape|Los|Las|New|Palo) $"
 )
 _PLACE_AFTER = frozenset(
     """Beach Bay City County Park Island Islands Springs Valley Falls Hills Heights Harbor
