@@ -160,24 +160,33 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 
 
 @cache
-def _strength() -> tuple[re.Pattern, re.Pattern]:
-    """A feeling word at its height (matched whole against a found word), and a softener
-    just before one ("a bit annoyed")."""
+def _strength() -> tuple[re.Pattern, tuple[str, ...]]:
+    """A feeling word at its height (matched whole against a found word), and the softeners
+    that may stand just before one ("a bit annoyed"), each with the space after it."""
     inten = load("emotions")["intensity"]
     strong = re.compile(r"(?:" + "|".join(inten["strong"]) + r")", FLAGS)
-    softened = re.compile(r"\b(?:" + "|".join(inten["downtoners"]) + r") $", FLAGS)
-    return strong, softened
+    return strong, tuple(d + " " for d in inten["downtoners"])
+
+
+def _softened(low: str, start: int, softeners: tuple[str, ...]) -> bool:
+    """Whether a softener, as a word of its own, ends right before ``start``."""
+    for d in softeners:
+        if low.endswith(d, 0, start):
+            before = start - len(d) - 1
+            if before < 0 or not low[before].isalnum():
+                return True
+    return False
 
 
 def _strength_shift(low: str, hits: list[tuple[str, int, int]]) -> float:
     """What the words themselves add to the intensity: +0.15 for a feeling at its height
     ("livid", "devastated"; +0.05 more for each other, up to two), -0.1 when every feeling
     word is softened ("a bit annoyed", "slightly worried")."""
-    strong, softened = _strength()
+    strong, softeners = _strength()
     peaks = sum(strong.fullmatch(low, s, e) is not None for _, s, e in hits)
     if peaks:
         return 0.15 + 0.05 * min(2, peaks - 1)
-    if hits and all(softened.search(low, max(0, s - 20), s) for _, s, _ in hits):
+    if hits and all(_softened(low, s, softeners) for _, s, _ in hits):
         return -0.1
     return 0.0
 
