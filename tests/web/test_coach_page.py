@@ -23,15 +23,15 @@ def test_coach_marks_moves_with_their_evidence(teammate_client):
     assert "NURSE" in page and "L.A.S.T." in page
 
 
+def _analysed(client, reply: str, context: str) -> str:
+    """The Coach page's answer to a reply and the message it answers."""
+    return client.post("/coach/analyse/", {"reply": reply, "context": context}).content.decode()
+
+
 def test_coach_shows_mixed_feelings_and_a_line_for_both(teammate_client):
-    response = teammate_client.post(
-        "/coach/analyse/",
-        {
-            "reply": "Ok, noted.",
-            "context": "I'm relieved it's fixed, but still angry it took a week.",
-        },
+    page = _analysed(
+        teammate_client, "Ok, noted.", "I'm relieved it's fixed, but still angry it took a week."
     )
-    page = response.content.decode()
     assert "They seem <strong>angry, and relieved too</strong>" in page
     assert "it makes sense you&#x27;re still annoyed it took this long" in page
 
@@ -69,14 +69,11 @@ def test_coach_needs_a_login(client):
 
 
 def test_coach_offers_lines_in_their_words_and_alternatives(teammate_client):
-    response = teammate_client.post(
-        "/coach/analyse/",
-        {
-            "reply": "We apologise for any inconvenience.",
-            "context": "I was charged twice and my rent is due tomorrow, this is ridiculous",
-        },
+    page = _analysed(
+        teammate_client,
+        "We apologise for any inconvenience.",
+        "I was charged twice and my rent is due tomorrow, this is ridiculous",
     )
-    page = response.content.decode()
     assert "with good reason after you were charged twice" in page
     assert "Other ways to say it" in page
 
