@@ -296,6 +296,17 @@ def given_names() -> frozenset[str]:
 
 
 @cache
+def _word_names() -> re.Pattern[str]:
+    """A name that is also a word, with the verb or possessive after it that makes it a
+    person ([word_names] of ``lexicons/given_names.toml``): "Will was", "Mark's"."""
+    names = "|".join(load("given_names")["word_names"]["names"].split())
+    return re.compile(
+        r"(?<![\w'’@.-])(" + names + r")(?=['’]s\b| (?:is|was|has|had|isn't|wasn't|hasn't|"
+        r"hadn't|'s been|’s been)\b)"
+    )
+
+
+@cache
 def _plain_given_names() -> frozenset[str]:
     """The given names that are not also English words (not the [kept] list): safe to find
     in lower case."""
@@ -334,6 +345,16 @@ def _may_have_lower_case_name(text: str) -> bool:
     return not _plain_lower_names_bytes().isdisjoint(words)
 
 
+def _word_name(word: str) -> bool:
+    """Whether a capitalised word (or its possessive) is one of the [word_names]."""
+    return word.removesuffix("'s").removesuffix("’s") in _word_name_set()
+
+
+@cache
+def _word_name_set() -> frozenset[str]:
+    return frozenset(load("given_names")["word_names"]["names"].split())
+
+
 def _is_given_name(word: str) -> bool:
     """ "Tom", "Tom's", "Priya", "Anne-Marie" and "Jean-Luc" (a listed first part)."""
     names = given_names()
@@ -359,13 +380,16 @@ def _listed_names(
     """Names on the given-name lists, wherever they stand ("Tom was rude to me", "Priya
     covered my shift"), with the capitalised words after them up to a known non-name ("Tom
     Baker"), without a possessive "'s"; not when the words around them make them a place
-    ("San Diego", "Myrtle Beach"). With ``gated``, nothing is looked for when no capitalised
-    word is a listed name (a lone word's match is also one of _CAPITALISED's, given as
+    ("San Diego", "Myrtle Beach"); and a name that is also a word where a verb of being or a
+    possessive follows it ("Will was great", "Mark's idea"). With ``gated``, nothing is
+    looked for when no capitalised word is a listed name (a lone word's match is also one of _CAPITALISED's, given as
     ``capitalised`` when already found)."""
-    if gated:
-        words = _CAPITALISED.findall(text) if capitalised is None else capitalised
-        if not any(_is_given_name(w) for w in words):
-            return
+    words = _CAPITALISED.findall(text) if capitalised is None else capitalised
+    if not gated or any(_word_name(w) for w in words):
+        for m in _word_names().finditer(text):
+            out.append((m.start(1), m.end(1), "name", 6))
+    if gated and not any(_is_given_name(w) for w in words):
+        return
     for m in _LONE_WORD.finditer(text):
         if not _is_given_name(m.group()):
             continue

@@ -150,6 +150,10 @@ def test_names_pointed_to_by_the_words_around_them(text: str, expected: str) -> 
         ("Doug Support Team", "[NAME] Support Team"),
         # Names that are also words need the words around them to say it is a person.
         ("Will you join on Monday? Will said yes.", "Will you join on Monday? [NAME] said yes."),
+        ("Will was great on the call.", "[NAME] was great on the call."),
+        ("Sue is on leave and Mark has her calls.", "[NAME] is on leave and [NAME] has her calls."),
+        ("Frank's idea saved us. We will be there.", "[NAME]'s idea saved us. We will be there."),
+        ("Hope is all we have. Summer is busy.", "Hope is all we have. Summer is busy."),
         ("Mark the ticket as urgent.", "Mark the ticket as urgent."),
         ("Hope this helps.", "Hope this helps."),
         ("Grace period is 14 days.", "Grace period is 14 days."),
@@ -191,6 +195,9 @@ def test_given_name_lists() -> None:
         len(n) < 3 for n in set(lists["census"]) & (set(lists["kept"]) | set(lists["world"]))
     )
     assert not {"Will", "Hope", "Mark", "Grace", "May", "Joy", "Max", "Bill"} & set(lists["census"])
+    # Names that are also words are found only with a verb after them, never on their own.
+    word_names = data["word_names"]["names"].split()
+    assert word_names == sorted(set(word_names)) and not set(word_names) & listed
     names = given_names()
     assert {"Tom", "Priya", "Ed", "Jo"} <= names
     assert not {"Paris", "Alexa", "Ok", "Al", "Sunday", "Yang"} & names
@@ -295,6 +302,7 @@ PIECES = (
     # Listed given names, places around them and possessives.
     " Tom Rahul's Aoife Mei-Ling San Diego Myrtle Beach Alexa Will Hope Doug"
     " José Zoë Søren Ángela Renée for your help so much thanks,\nthe"
+    " Will was Mark's is has Hope Frank"
     # Names typed in lower case after a cue or a greeting.
     " my name is will sarah im priya hi crystal THIS IS james MY NAMES on"
 ).split(" ")
