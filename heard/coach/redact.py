@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from .lexicon import load
 from .types import Redaction, Span
@@ -285,21 +285,27 @@ _ACCOUNT_WORDS = (
 
 
 @cache
+def _name_lists() -> dict[str, frozenset[str]]:
+    """Each list of ``lexicons/given_names.toml`` (census, kept, world, not_names,
+    word_names) as a set of names, read once."""
+    return {part: frozenset(t["names"].split()) for part, t in load("given_names").items()}
+
+
+@cache
 def given_names() -> frozenset[str]:
     """The given names of ``lexicons/given_names.toml`` that are redacted wherever they
     stand: census, kept and world names (those of one or two letters only from the kept
     list), minus the listed non-names and the capitalised words known not to be names."""
-    data = load("given_names")
-    listed = {n for part in ("census", "world") for n in data[part]["names"].split() if len(n) > 2}
-    listed |= set(data["kept"]["names"].split())
-    return frozenset(listed - set(data["not_names"]["names"].split()) - _NOT_NAMES)
+    lists = _name_lists()
+    listed = {n for n in lists["census"] | lists["world"] if len(n) > 2} | lists["kept"]
+    return frozenset(listed - lists["not_names"] - _NOT_NAMES)
 
 
 @cache
 def _word_names() -> re.Pattern[str]:
     """A name that is also a word, with the verb or possessive after it that makes it a
     person ([word_names] of ``lexicons/given_names.toml``): "Will was", "Mark's"."""
-    names = "|".join(load("given_names")["word_names"]["names"].split())
+    names = "|".join(sorted(_name_lists()["word_names"]))
     return re.compile(
         r"(?<![\w'’@.-])(" + names + r")(?=['’]s\b| (?:is|was|has|had|isn't|wasn't|hasn't|"
         r"hadn't|'s been|’s been)\b)"
@@ -310,7 +316,7 @@ def _word_names() -> re.Pattern[str]:
 def _plain_given_names() -> frozenset[str]:
     """The given names that are not also English words (not the [kept] list): safe to find
     in lower case."""
-    return given_names() - set(load("given_names")["kept"]["names"].split())
+    return given_names() - _name_lists()["kept"]
 
 
 @cache
@@ -339,22 +345,18 @@ def _may_have_lower_case_name(text: str) -> bool:
     any word, after another cue a listed name, which few lower-case words are."""
     if "name" in text.lower():
         return True
-    # The runs of a-z, found by turning every other character into a space (what
-    # _LOWER_WORD.findall gives, at half the cost).
+    # The runs of a-z, found by turning every other character into a space (what a regex
+    # findall of [a-z]+ gives, at half the cost).
     words = text.encode("ascii", "replace").translate(_ONLY_A_TO_Z).split()
     return not _plain_lower_names_bytes().isdisjoint(words)
 
 
 def _word_name(word: str) -> bool:
     """Whether a capitalised word (or its possessive) is one of the [word_names]."""
-    return word.removesuffix("'s").removesuffix("’s") in _word_name_set()
+    return word.removesuffix("'s").removesuffix("’s") in _name_lists()["word_names"]
 
 
-@cache
-def _word_name_set() -> frozenset[str]:
-    return frozenset(load("given_names")["word_names"]["names"].split())
-
-
+@lru_cache(maxsize=8192)  # the gate and the scan ask about the same words, turn after turn
 def _is_given_name(word: str) -> bool:
     """ "Tom", "Tom's", "Priya", "Anne-Marie" and "Jean-Luc" (a listed first part)."""
     names = given_names()
@@ -381,14 +383,14 @@ def _listed_names(
     covered my shift"), with the capitalised words after them up to a known non-name ("Tom
     Baker"), without a possessive "'s"; not when the words around them make them a place
     ("San Diego", "Myrtle Beach"); and a name that is also a word where a verb of being or a
-    possessive follows it ("Will was great", "Mark's idea"). With ``gated``, nothing is
-    looked for when no capitalised word is a listed name (a lone word's match is also one of _CAPITALISED's, given as
-    ``capitalised`` when already found)."""
-    words = _CAPITALISED.findall(text) if capitalised is None else capitalised
-    if not gated or any(_word_name(w) for w in words):
+    possessive follows it ("Will was great", "Mark's idea"). With ``gated``, each scan is
+    skipped when no capitalised word is one it could find (a lone word's match is also one
+    of _CAPITALISED's, given as ``capitalised`` when already found)."""
+    found = _CAPITALISED.findall(text) if capitalised is None else capitalised
+    if not gated or any(_word_name(w) for w in found):
         for m in _word_names().finditer(text):
             out.append((m.start(1), m.end(1), "name", 6))
-    if gated and not any(_is_given_name(w) for w in words):
+    if gated and not any(_is_given_name(w) for w in found):
         return
     for m in _LONE_WORD.finditer(text):
         if not _is_given_name(m.group()):
