@@ -34,6 +34,9 @@ SELF_WEIGHT = 0.5
 # A situation that makes a feeling likely ("again", "for three weeks") counts for half a
 # word that names one: "passed over for the promotion again" is hurt, not frustration.
 SITUATION_WEIGHT = 0.5
+# A feeling word under a softener ("a bit worried", "slightly annoyed") counts this much of a
+# plain one, for which feeling it is and for the need.
+SOFTENED_WEIGHT = 0.5
 # At most this many other feelings are kept beside the main one (OtherState.also).
 MAX_ALSO = 2
 # A feeling word under a negation is not the feeling: "I'm not angry, just confused", "don't
@@ -56,6 +59,15 @@ _STUCK_PATTERN = (
     r"keeps?|again|stuck|blocked|no way to|unable)\b"
 )
 _STUCK = Scanner(_STUCK_PATTERN, FLAGS)
+# A request for something to be done ("Can you just unlock my account?", "I need this back
+# today") says the person needs action: each counts this much towards "stuck", and a question
+# that asks for action is not a question for information (it adds nothing to "confused").
+# Every other question mark counts QUESTION_WEIGHT towards "confused", and FACTS_WEIGHT times
+# that when it closes a question for facts ("Is it true?", "Why has my bill gone up?"), which
+# outweighs a mild worry beside it; at most three count.
+REQUEST_WEIGHT = 1.0
+QUESTION_WEIGHT = 0.6
+FACTS_WEIGHT = 2.5
 
 
 class _Emotions:
@@ -118,9 +130,18 @@ class _Emotions:
         return out
 
 
-def _family_pattern(entry: dict) -> str:
-    """One emotion's words and the situations that suggest it, as one alternation."""
-    return rf"\b(?:{'|'.join([*entry['words'], *entry.get('situations', ())])})\b"
+def _family_patterns() -> list[tuple[str, str]]:
+    """Each emotion family's words and the situations that suggest it, as one alternation (the
+    crisis family with the crisis words too), in lexicon order."""
+    data = load("emotions")
+    need = data["need"]
+    out = []
+    for name, entry in data["emotion"].items():
+        words = [*entry["words"], *entry.get("situations", ())]
+        if name == need["crisis_family"]:
+            words += need["crisis"]
+        out.append((name, rf"\b(?:{'|'.join(words)})\b"))
+    return out
 
 
 @cache
@@ -147,9 +168,8 @@ def _is_situation_word(low: str) -> bool:
 @cache
 def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, Scanner]:
     data = load("emotions")
-    groups, valence, need = [], {}, {}
+    groups, valence, need = _family_patterns(), {}, {}
     for name, entry in data["emotion"].items():
-        groups.append((name, _family_pattern(entry)))
         valence[name] = float(entry["valence"])
         need[name] = entry["need"]
     emotions = _Emotions(groups)
@@ -163,8 +183,11 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 def _strength() -> tuple[re.Pattern, tuple[str, ...]]:
     """A feeling word at its height (matched whole against a found word), and the softeners
     that may stand just before one ("a bit annoyed"), each with the space after it."""
-    inten = load("emotions")["intensity"]
-    strong = re.compile(r"(?:" + "|".join(inten["strong"]) + r")", FLAGS)
+    data = load("emotions")
+    inten = data["intensity"]
+    strong = re.compile(
+        r"(?:" + "|".join([*inten["strong"], *data["need"]["crisis"]]) + r")", FLAGS
+    )
     return strong, tuple(d + " " for d in inten["downtoners"])
 
 
@@ -217,35 +240,69 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
     if not prefilter.available():
         return None
     data = load("emotions")
-    patterns = [_family_pattern(e) for e in data["emotion"].values()]
+    patterns = [p for _, p in _family_patterns()]
     inten = data["intensity"]
     patterns += [
         r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b",
         r"\b(?:" + "|".join(inten["profanity"]) + r")\b",
         _STUCK_PATTERN,
+        _need_pattern("requests"),
+        _need_pattern("questions"),
     ]
     gate = prefilter.Prefilter()
     gate.add(patterns, FLAGS)
     return gate, len(data["emotion"])
 
 
-def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool] | None:
-    """(places of the emotions that may match, and whether the intensifiers, profanity and
-    "stuck" words may), from one scan; None without the prefilter (everything runs)."""
+@cache
+def _crisis() -> re.Pattern:
+    """A feeling word that is a crisis (thoughts of suicide or self-harm), matched whole."""
+    return re.compile(r"(?:" + "|".join(load("emotions")["need"]["crisis"]) + r")", FLAGS)
+
+
+def _need_pattern(kind: str) -> str:
+    """``[need]`` patterns of the lexicon: ``requests`` for action or ``questions`` for facts."""
+    return r"\b(?:" + "|".join(load("emotions")["need"][kind]) + r")\b"
+
+
+@cache
+def _need_scanner(kind: str) -> Scanner:
+    return Scanner(_need_pattern(kind), FLAGS)
+
+
+def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool, bool, bool] | None:
+    """(places of the emotions that may match, and whether the intensifiers, profanity,
+    "stuck" words, requests and questions for facts may), from one scan; None without the
+    prefilter (everything runs)."""
     gate = _gate() if engine.prefilter_active() else None
     if gate is None:
         return None
     pf, n = gate
     found = pf.scan(0, low)
     if not found:
-        return (), False, False, False
+        return (), False, False, False, False, False
     found.sort()
     return (
         tuple(i for i in found if i < n),
         n in found,
         n + 1 in found,
         n + 2 in found,
+        n + 3 in found,
+        n + 4 in found,
     )
+
+
+def _closing_marks(context: str, spans: list[tuple[int, int]]) -> set[int]:
+    """The question marks that close the sentences of ``spans`` ("Can you unlock it?")."""
+    closing = set()
+    for _, end in spans:
+        for i in range(end, min(len(context), end + 200)):
+            if context[i] in ".!\n":
+                break
+            if context[i] == "?":
+                closing.add(i)
+                break
+    return closing
 
 
 @cache
@@ -402,6 +459,22 @@ def _intensity(
     return round(max(0.0, min(1.0, score)), 3)
 
 
+def _question_weight(context: str, folded: str, low: str, may) -> float:
+    """What the question marks add to "confused": none for a request for action, double for
+    a question for facts (see QUESTION_WEIGHT)."""
+    marks = context.count("?")
+    if not marks:
+        return 0.0
+    action = facts = set()
+    if may is None or may[4]:
+        action = _closing_marks(context, _need_scanner("requests").spans(folded, low, 3))
+    if may is None or may[5]:
+        facts = _closing_marks(context, _need_scanner("questions").spans(folded, low, 3)) - action
+    # The questions for facts first, then the others, up to three in all.
+    weights = [FACTS_WEIGHT] * len(facts) + [1.0] * max(0, marks - len(action) - len(facts))
+    return QUESTION_WEIGHT * sum(weights[:3])
+
+
 def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
     _, valence, need_of, _, _ = _compiled()
@@ -414,6 +487,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     emotion = "neutral"
     also: tuple[str, ...] = ()
     if hits:
+        softeners = _strength()[1]
         counts: dict[str, float] = {}
         felt: dict[str, None] = {}  # feelings they say are theirs, in the order said
         for e, start, end in hits:
@@ -421,7 +495,10 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
                 counts[e] = counts.get(e, 0.0) + SITUATION_WEIGHT
                 continue
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
-            counts[e] = counts.get(e, 0.0) + 1.0 + SELF_WEIGHT * own
+            weight = 1.0 + SELF_WEIGHT * own
+            if _softened(low, start, softeners):  # "a bit worried" pulls less than "worried"
+                weight *= SOFTENED_WEIGHT
+            counts[e] = counts.get(e, 0.0) + weight
             if own or e == "gratitude":  # said of themselves ("I'm relieved"), or thanks
                 felt[e] = None
         if any(valence[e] < 0 for e in counts):
@@ -436,12 +513,16 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         upset, confused, stuck = scores["upset"], scores["confused"], scores["stuck"]
     if may is None or may[3]:
         stuck += 0.5 * len(_STUCK.spans(folded, low, 4))
-    confused += 0.6 * min(3, context.count("?"))
+    confused += _question_weight(context, folded, low, may)
+    if may is None or may[4]:
+        stuck += REQUEST_WEIGHT * len(_need_scanner("requests").spans(folded, low, 3))
     upset += 1.5 * intensity
     if emotion in positive_emotions():
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"
+    elif any(_crisis().fullmatch(low, s, e) for _, s, e in hits):
+        need = "upset"  # thoughts of suicide or self-harm are met first, whatever else is asked
     elif upset >= confused and upset >= stuck:  # the highest; "upset" wins a tie,
         need = "upset"
     elif confused >= stuck:  # then "confused"

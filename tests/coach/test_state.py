@@ -510,3 +510,95 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
     state = read_state(context)
     assert (state.emotion, state.also) == (emotion, also)
     assert state.to_dict()["also"] == list(also)
+
+
+@pytest.mark.parametrize(
+    ("context", "emotion", "evidence"),
+    [
+        # Everyday feeling words beyond support calls, as people write about their week.
+        ("She was so rude to me in front of everyone.", "anger", ["so rude"]),
+        ("I can't believe they gave my seat away!", "anger", ["can't believe they"]),
+        ("It really bothers me when people push in.", "frustration", ["bothers me"]),
+        ("My neighbour gets on my nerves.", "frustration", ["gets on my nerves"]),
+        ("The noise outside scared me.", "fear", ["scared"]),
+        ("I'm fearful for my job.", "fear", ["fearful"]),
+        ("It was a nerve-wracking flight.", "anxiety", ["nerve-wracking"]),
+        ("I really miss my dad.", "sadness", ["I really miss my dad"]),
+        ("I cried all the way home.", "sadness", ["cried"]),
+        ("We're going through a hard time.", "sadness", ["going through a hard time"]),
+        ("It has been really hard lately.", "sadness", ["It has been really hard"]),
+        ("I didn't get the job I interviewed for.", "disappointment", ["didn't get the job"]),
+        ("Our trip was cancelled at the last minute.", "disappointment", ["trip was cancelled"]),
+        ("I feel bad about forgetting her birthday.", "shame", ["I feel bad"]),
+        (
+            "I can't believe I forgot my own password again.",
+            "shame",
+            ["can't believe I forgot", "again"],
+        ),
+        ("I was so embarassed.", "shame", ["embarassed"]),
+        ("I'm so thankful for your patience.", "gratitude", ["thankful"]),
+        ("That means a lot.", "gratitude", ["That means a lot"]),
+        ("So stoked for the weekend!", "joy", ["stoked"]),
+        ("I can't wait to see them.", "joy", ["can't wait"]),
+        ("I couldn't be happier.", "joy", ["couldn't be happier"]),
+        ("My partner has been cheating on me.", "hurt", ["cheating on me"]),
+        ("I'm at breaking point with this rota.", "exhaustion", ["at breaking point"]),
+    ],
+)
+def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: list[str]) -> None:
+    assert _read(context) == (emotion, evidence)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "I think it's rude to assume.",
+        "It is hard to find the button.",
+        "I look forward to your reply.",
+        "I can't wait until Friday for a refund.",
+        "I feel bad for you, that sounds awful to deal with.",
+        "My computer keeps giving me a hard time.",
+        "This is the worst it'll ever be, then it gets better.",
+        "It means a lot to me but I can't focus on it.",
+    ],
+)
+def test_look_alikes_of_everyday_feelings(context: str) -> None:
+    emotion, _ = _read(context)
+    assert emotion not in {"anger", "sadness", "joy", "shame", "gratitude"}, emotion
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "I want to kill myself.",
+        "Why am I still fighting? I just want to die.",
+        "Sometimes I have suicidal thoughts.",
+        "I've started cutting myself again.",
+    ],
+)
+def test_thoughts_of_suicide_or_self_harm_are_the_deepest_sadness(context: str) -> None:
+    state = read_state(context)
+    assert (state.emotion, state.need, state.lead) == ("sadness", "upset", "emotional")
+    assert state.intensity >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("context", "need"),
+    [
+        # A request for action is "stuck", whatever question mark ends it.
+        ("Can you just unlock my account? I have a client call in ten minutes.", "stuck"),
+        ("The build has been red all morning and I can't merge. Can someone look?", "stuck"),
+        ("Please cancel my subscription before Monday.", "stuck"),
+        ("I just need it closed.", "stuck"),
+        ("Could I get my money back?", "stuck"),
+        # A question for facts is "confused", even with a worry beside it.
+        ("Is this email about a failed payment really from you? I'm a bit worried.", "confused"),
+        ("Last week I was told delivery is free, now it says £4.99. Which is right?", "confused"),
+        ("Why has my bill gone up? Nobody told me.", "confused"),
+        # Needing someone to listen is not a request for action.
+        ("I really need someone to talk to. Everything is falling apart.", "upset"),
+        ("I need to get up for work but I can't face it.", "upset"),
+    ],
+)
+def test_requests_for_action_and_questions_for_facts(context: str, need: str) -> None:
+    assert read_state(context).need == need
