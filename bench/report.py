@@ -16,6 +16,7 @@ COMMANDS = """\
 /usr/bin/time -v .venv/bin/heard coach train --data /work/shared/data --out /tmp/models/coach
 .venv/bin/python -m bench.epitome --model /tmp/models/coach   # without --model it trains first
 .venv/bin/python -m bench.esconv  --model /tmp/models/coach
+.venv/bin/python -m bench.state                               # reading the other person's feeling
 .venv/bin/python -m bench.speed   --model /tmp/models/coach
 .venv/bin/python bench/batch.py --no-profile                  # heard score throughput
 .venv/bin/python -m bench.report                              # rewrites this file
@@ -130,6 +131,7 @@ def render() -> str:
                 f"{lx['rho']:+.3f} (p {lx['p']:.2g}), ratio {_f(lx['rho'] / v['rho'] if v['rho'] else None)}.",
                 "",
             ]
+    out += _state_section(_load("state"))
     if sp:
         lex = sp.get("lexical", {})
         sem = sp.get("semantic", {})
@@ -211,6 +213,46 @@ def _wall(run: dict) -> str:
     if "wall_conversations_per_second" not in run:
         return "wall rate not recorded"
     return f"{run['wall_conversations_per_second']:.1f} conv/s with start-up"
+
+
+def _state_section(st: dict) -> list[str]:
+    if not st:
+        return []
+    out = [
+        f"## The other person's feeling (`bench/results/state.json`, {st['machine']['when']}, "
+        f"commit {st['machine']['commit']})",
+        "",
+        "The coach's emotion reading of words whose writer chose the emotion: the speaker's first",
+        "turn in EmpatheticDialogues (its 32 emotions mapped to the coach's families where one",
+        "fits; the *watch* half may be read when writing lexicons, the *check* half is only",
+        "reported) and the seeker's situation in ESConv. Family and group (anger, fear, sadness,",
+        "shame, good feelings) accuracy and macro-F1, with `neutral` counted wrong; valence",
+        "beside the peer, VADER's compound sentiment, on the same texts.",
+        "",
+        "| texts | n | a feeling named | family acc / macro-F1 (majority class) | group acc / macro-F1 "
+        "| valence: coach / VADER (ratio) |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows = [
+        (f"EmpatheticDialogues {part}", r) for part, r in st.get("empathetic_dialogues", {}).items()
+    ] + [(f"ESConv {split}", r) for split, r in st.get("esconv", {}).items()]
+    for name, r in rows:
+        fam, grp, val = r["family"], r["group"], r["valence"]
+        out.append(
+            f"| {name} | {r['texts']} | {r['named_a_feeling']:.0%} | {fam['accuracy']:.3f} / "
+            f"{fam['macro_f1']:.3f} ({r['family_majority_class']['macro_f1']:.3f}) | "
+            f"{grp['accuracy']:.3f} / {grp['macro_f1']:.3f} | {val['coach_accuracy']:.3f} / "
+            f"{val['vader_accuracy']:.3f} ({_f(val['coach_vs_vader'])}) |"
+        )
+    out += ["", "Spearman correlation of intensity with the seeker's own rating (ESConv, 1-5):", ""]
+    for split, r in st.get("esconv", {}).items():
+        i = r.get("intensity")
+        if i:
+            out.append(
+                f"- {split} (n={i['n']}): coach {i['coach_rho']:+.3f}, VADER negativity "
+                f"{i['vader_neg_rho']:+.3f}"
+            )
+    return [*out, ""]
 
 
 def _batch_section(b: dict) -> list[str]:

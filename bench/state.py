@@ -18,7 +18,8 @@ Scores: accuracy and macro-F1 of the coach's emotion family, and of five broader
 feeling at all; valence (is the feeling a bad or a good one) beside the peer, VADER's compound
 sentiment, on the same texts; and on ESConv the Spearman correlation of the coach's intensity
 with the seeker's own, beside VADER's negativity. A reading of "neutral" counts as wrong
-everywhere. EmpatheticDialogues is split in two halves by a hash of the conversation id: the
+everywhere; the coach's valence is the sign of its tone (``state.tone``: the feelings named, or
+the words that judge things good or bad when none is). EmpatheticDialogues is split in two halves by a hash of the conversation id: the
 "watch" half may be read when writing lexicons, the "check" half is only reported. Results go
 to ``bench/results/state.json``.
 """
@@ -156,24 +157,23 @@ def score(
     rows: list[dict],
     family_of: dict[str, str],
     valence_of: dict[str, int],
-    coach: Callable[[str], tuple[str, float]],
+    coach: Callable[[str], tuple[str, float, float]],
     vader: Callable[[str], dict],
-    coach_valence: dict[str, float],
 ) -> dict:
     """Family, group, coverage and valence scores of the coach (and VADER's valence)."""
     readings = [coach(r["text"]) for r in rows]
     polarity = [vader(r["text"]) for r in rows]
     fam = [
         (family_of[r["emotion"]], e)
-        for r, (e, _) in zip(rows, readings, strict=True)
+        for r, (e, _, _) in zip(rows, readings, strict=True)
         if r["emotion"] in family_of
     ]
     gold_f, pred_f = [g for g, _ in fam], [p for _, p in fam]
     gold_g = [GROUP_OF[g] for g in gold_f]
     pred_g = [GROUP_OF.get(p, "none") for p in pred_f]
     signed = [
-        (valence_of[r["emotion"]], _sign(coach_valence.get(e, 0.0)), _sign(v["compound"]))
-        for r, (e, _), v in zip(rows, readings, polarity, strict=True)
+        (valence_of[r["emotion"]], _sign(t), _sign(v["compound"]))
+        for r, (_, _, t), v in zip(rows, readings, polarity, strict=True)
         if r["emotion"] in valence_of
     ]
     coach_ok = sum(g == c for g, c, _ in signed) / max(1, len(signed))
@@ -181,7 +181,9 @@ def score(
     majority = max(set(gold_f), key=gold_f.count) if gold_f else ""
     return {
         "texts": len(rows),
-        "named_a_feeling": round(sum(e != "neutral" for e, _ in readings) / max(1, len(rows)), 4),
+        "named_a_feeling": round(
+            sum(e != "neutral" for e, _, _ in readings) / max(1, len(rows)), 4
+        ),
         "family": _f1(gold_f, pred_f),
         "family_majority_class": _f1(gold_f, [majority] * len(gold_f)),
         "group": _f1(gold_g, pred_g),
@@ -218,28 +220,25 @@ def main(argv: list[str] | None = None) -> int:
 
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from heard.coach.state import emotion_valence, read_state
+    from heard.coach.state import read_state_and_tone
 
     polarity = SentimentIntensityAnalyzer().polarity_scores
 
-    def coach(text: str) -> tuple[str, float]:
-        state = read_state(text)
-        return state.emotion, state.intensity
+    def coach(text: str) -> tuple[str, float, float]:
+        state, tone = read_state_and_tone(text)
+        return state.emotion, state.intensity, tone
 
-    valence = emotion_valence()
     t0 = time.perf_counter()
     ed = read_empathetic_dialogues(root)
     result: dict = {"empathetic_dialogues": {}, "esconv": {}}
     for part in HALVES:
         rows = [r for r in ed if r["half"] == part]
-        result["empathetic_dialogues"][part] = score(
-            rows, ED_FAMILY, ED_VALENCE, coach, polarity, valence
-        )
+        result["empathetic_dialogues"][part] = score(rows, ED_FAMILY, ED_VALENCE, coach, polarity)
     for split in ("train", "dev"):
         rows = read_esconv(root, split)
-        result["esconv"][split] = score(
-            rows, ESCONV_FAMILY, ESCONV_VALENCE, coach, polarity, valence
-        ) | {"intensity": intensity_correlation(rows, coach, polarity)}
+        result["esconv"][split] = score(rows, ESCONV_FAMILY, ESCONV_VALENCE, coach, polarity) | {
+            "intensity": intensity_correlation(rows, coach, polarity)
+        }
     result["seconds"] = round(time.perf_counter() - t0, 1)
     path = write_result("state", result)
 

@@ -37,6 +37,9 @@ SITUATION_WEIGHT = 0.5
 # A feeling word under a softener ("a bit worried", "slightly annoyed") counts this much of a
 # plain one, for which feeling it is and for the need.
 SOFTENED_WEIGHT = 0.5
+# A text that names no feeling takes its tone from words that judge ("great", "worse"), weaker
+# than a named feeling: at most this far from 0.
+WORD_TONE = 0.4
 # At most this many other feelings are kept beside the main one (OtherState.also).
 MAX_ALSO = 2
 # A feeling word under a negation is not the feeling: "I'm not angry, just confused", "don't
@@ -248,6 +251,7 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
         _STUCK_PATTERN,
         _need_pattern("requests"),
         _need_pattern("questions"),
+        r"\b(?:" + "|".join([*data["tone"]["positive"], *data["tone"]["negative"]]) + r")\b",
     ]
     gate = prefilter.Prefilter()
     gate.add(patterns, FLAGS)
@@ -270,17 +274,17 @@ def _need_scanner(kind: str) -> Scanner:
     return Scanner(_need_pattern(kind), FLAGS)
 
 
-def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool, bool, bool] | None:
+def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool, bool, bool, bool] | None:
     """(places of the emotions that may match, and whether the intensifiers, profanity,
-    "stuck" words, requests and questions for facts may), from one scan; None without the
-    prefilter (everything runs)."""
+    "stuck" words, requests, questions for facts and [tone] words may), from one scan; None
+    without the prefilter (everything runs)."""
     gate = _gate() if engine.prefilter_active() else None
     if gate is None:
         return None
     pf, n = gate
     found = pf.scan(0, low)
     if not found:
-        return (), False, False, False, False, False
+        return (), False, False, False, False, False, False
     found.sort()
     return (
         tuple(i for i in found if i < n),
@@ -289,6 +293,7 @@ def _may_match(low: str) -> tuple[tuple[int, ...], bool, bool, bool, bool, bool]
         n + 2 in found,
         n + 3 in found,
         n + 4 in found,
+        n + 5 in found,
     )
 
 
@@ -410,15 +415,34 @@ def emotion_hits_and_denied(
 
 
 def tone(text: str) -> float:
-    """Valence of a text in -1..1 from the emotion lexicon (0 when no emotion words)."""
-    valence = _compiled()[1]
-    folded, low, may = _read(text)
-    hits = _hits(folded, low, may)
-    if not hits:
+    """Valence of a text in -1..1: from the feelings it names, or, when it names none, from
+    the words that judge things good or bad ("that worked, great"), at most WORD_TONE."""
+    return read_state_and_tone(text)[1]
+
+
+@cache
+def _tone_words() -> tuple[Scanner, frozenset[str]]:
+    """One scanner of the [tone] words, and the positive ones (lower-cased)."""
+    table = load("emotions")["tone"]
+    words = [*table["positive"], *table["negative"]]
+    return Scanner(r"\b(?:" + "|".join(words) + r")\b", FLAGS), frozenset(table["positive"])
+
+
+def _word_tone(folded: str, low: str, may) -> float:
+    """The tone of a text that names no feeling, from its [tone] words: +1 for each good one
+    and -1 for each bad one (the other way round under a negation: "not great"), averaged and
+    scaled to WORD_TONE."""
+    if may is not None and not may[6]:
         return 0.0
-    total = sum(valence[e] for e, _, _ in hits)
-    scale = 0.6 + 0.4 * _hits_intensity(text, folded, low, hits, may)
-    return max(-1.0, min(1.0, total / len(hits) * scale))
+    scanner, positive = _tone_words()
+    spans = scanner.spans(folded, low, 8)
+    if not spans:
+        return 0.0
+    total = 0
+    for start, end in spans:
+        sign = 1 if low[start:end] in positive else -1
+        total += -sign if _is_negated(low, start) else sign
+    return round(WORD_TONE * total / len(spans), 3)
 
 
 def _hits_intensity(
@@ -530,7 +554,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     else:
         need = "stuck"
     if not hits:
-        return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), 0.0
+        return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), _word_tone(folded, low, may)
     evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
     confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3)
     state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence, also)
