@@ -194,8 +194,16 @@ def _strength() -> tuple[re.Pattern, tuple[str, ...]]:
     return strong, tuple(d + " " for d in inten["downtoners"])
 
 
+@cache
+def _softener_ends(softeners: tuple[str, ...]) -> frozenset[str]:
+    """The last letter of each softener (before its trailing space)."""
+    return frozenset(d[-2] for d in softeners)
+
+
 def _softened(low: str, start: int, softeners: tuple[str, ...]) -> bool:
     """Whether a softener, as a word of its own, ends right before ``start``."""
+    if start < 2 or low[start - 1] != " " or low[start - 2] not in _softener_ends(softeners):
+        return False  # most feeling words follow no softener: one look at the letter before
     for d in softeners:
         if low.endswith(d, 0, start):
             before = start - len(d) - 1
@@ -256,6 +264,11 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
     gate = prefilter.Prefilter()
     gate.add(patterns, FLAGS)
     return gate, len(data["emotion"])
+
+
+@cache
+def _crisis_family() -> str:
+    return load("emotions")["need"]["crisis_family"]
 
 
 @cache
@@ -502,6 +515,7 @@ def _question_weight(context: str, folded: str, low: str, may) -> float:
 def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     """The other person's state and the tone of their words (-1..1), from one reading."""
     _, valence, need_of, _, _ = _compiled()
+    crisis = _crisis_family()
     folded, low, may = _read(context)
     hits = _hits(folded, low, may)
     intensity = _hits_intensity(context, folded, low, hits, may)
@@ -545,7 +559,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"
-    elif any(_crisis().fullmatch(low, s, e) for _, s, e in hits):
+    elif any(e == crisis and _crisis().fullmatch(low, s, end) for e, s, end in hits):
         need = "upset"  # thoughts of suicide or self-harm are met first, whatever else is asked
     elif upset >= confused and upset >= stuck:  # the highest; "upset" wins a tie,
         need = "upset"
@@ -554,7 +568,9 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     else:
         need = "stuck"
     if not hits:
-        return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), _word_tone(folded, low, may)
+        return OtherState(emotion, intensity, need, LEAD[need], (), 0.3), _word_tone(
+            folded, low, may
+        )
     evidence = tuple(Span(s, e, context[s:e]) for _, s, e in hits[:MAX_SPANS])
     confidence = round(min(0.95, 0.35 + 0.15 * len(hits)), 3)
     state = OtherState(emotion, intensity, need, LEAD[need], evidence, confidence, also)
