@@ -6,7 +6,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from .engine import text_keys
+from .disclosure import detect_disclosure, has_disclosure
+from .engine import lower_same_length, text_keys
 from .epitome import epitome_levels, strategy
 from .frameworks import dimensions, framework_view
 from .lexicon import fold
@@ -15,7 +16,7 @@ from .pitfalls import detect_pitfalls
 from .spans import MAX_CHARS
 from .state import read_state
 from .suggestions import suggest
-from .types import Analysis, Finding, OtherState
+from .types import Analysis, Disclosure, Finding, OtherState
 
 MOVE_WEIGHT = {
     "emotion_labelling": 0.22,
@@ -94,10 +95,14 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
     """
     state = None
     ctx = None
+    disclosures: tuple[Disclosure, ...] = ()
     if context is not None and str(context).strip():
         ctx = str(context)[:MAX_CHARS]
         state = read_state(ctx)
-    result = analyze_with_state(text, state, context=ctx)
+        folded = fold(ctx)
+        if has_disclosure(folded, lower_same_length(folded)):
+            disclosures = detect_disclosure(ctx)
+    result = analyze_with_state(text, state, context=ctx, disclosures=disclosures)
     if model is not None:
         result = apply_model(result, model, context or "")
     return result
@@ -109,12 +114,14 @@ def analyze_with_state(
     *,
     context: str | None = None,
     acknowledged: bool = False,
+    disclosures: tuple[Disclosure, ...] = (),
 ) -> Analysis:
     """``analyze`` for a reply whose context has already been read into ``state``.
 
     ``context`` (the other person's words) only fills suggestions' slots with their words;
     ``acknowledged`` says an earlier reply in the conversation already acknowledged them
-    (a solution now is not premature).
+    (a solution now is not premature); ``disclosures`` are what the context discloses
+    (``detect_disclosure``), kept on the analysis as they are.
 
     ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` are computed when first
     read; every value equals the one computed up front.
@@ -134,6 +141,7 @@ def analyze_with_state(
         state=state,
         empathy_score=empathy_score(moves, pitfalls, None, state),
         truncated=truncated,
+        disclosures=disclosures,
         _pending=_Pending(scanned, keys, original[:200], moves, pitfalls, state, context),
     )
     return result

@@ -156,6 +156,7 @@ def batch_record(rec: dict[str, Any], analysis: Any) -> dict[str, Any]:
         "empathy_score": analysis.empathy_score,
         "frameworks": analysis.frameworks,
         "state": analysis.state.to_dict() if analysis.state else None,
+        "disclosures": [d.kind for d in analysis.disclosures],
         "suggestions": [s.to_dict() for s in analysis.suggestions],
         "evidence": {
             f.label: [[s.start, s.end] for s in f.spans] for f in analysis.moves + analysis.pitfalls

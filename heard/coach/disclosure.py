@@ -13,18 +13,29 @@ from .types import Disclosure, Span
 KINDS = ("health", "money", "safety")
 
 
+def crisis_words() -> list[str]:
+    """The fragments for thoughts of suicide or self-harm (``[health] crisis``)."""
+    return list(load("disclosure")["health"]["crisis"])
+
+
+def _patterns(kind: str) -> list[str]:
+    data = load("disclosure")[kind]
+    crisis = [rf"\b(?:{'|'.join(data['crisis'])})\b"] if data.get("crisis") else []
+    return [*(expand(p, {}) for p in data["patterns"]), *crisis]
+
+
 @cache
 def _compiled() -> dict[str, Scanner]:
-    data = load("disclosure")
-    return {
-        kind: Scanner("|".join(f"(?:{expand(p, {})})" for p in data[kind]["patterns"]))
-        for kind in KINDS
-    }
+    return {kind: Scanner("|".join(f"(?:{p})" for p in _patterns(kind))) for kind in KINDS}
+
+
+@cache
+def _crisis() -> Scanner:
+    return Scanner(rf"\b(?:{'|'.join(crisis_words())})\b")
 
 
 def _all_patterns() -> list[str]:
-    data = load("disclosure")
-    return [expand(p, {}) for kind in KINDS for p in data[kind]["patterns"]]
+    return [p for kind in KINDS for p in _patterns(kind)]
 
 
 @cache
@@ -74,6 +85,7 @@ def detect_disclosure(text: str) -> tuple[Disclosure, ...]:
     for kind, scanner in _compiled().items():
         spans = [Span(s, e, original[s:e]) for s, e in scanner.spans(scanned, low, MAX_SPANS)]
         if spans:
-            r = responses[kind]
+            crisis = kind == "health" and _crisis().spans(scanned, low, 1)
+            r = responses["crisis" if crisis else kind]
             out.append(Disclosure(kind, tuple(spans), r["suggestion"], r["referral"]))
     return tuple(out)

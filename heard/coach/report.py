@@ -44,6 +44,12 @@ def print_report(
             f"(intensity {s.intensity:.2f}) and need {need_text(s)}: "
             f"lead with the [bold]{s.lead}[/] dimension"
         )
+    for d in result.disclosures:
+        quotes = " | ".join(escape(s.text) for s in d.spans)
+        console.print(
+            f"[bold magenta]They disclosed[/] a {d.kind} matter ({quotes}).\n"
+            f"  {escape(d.suggestion)}\n  [dim]{escape(d.referral)}[/]"
+        )
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("")
     table.add_column("finding")

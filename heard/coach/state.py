@@ -10,6 +10,7 @@ import re
 from functools import cache, lru_cache
 
 from . import engine, prefilter
+from .disclosure import crisis_words
 from .engine import (
     Scanner,
     case_sensitive,
@@ -142,7 +143,7 @@ def _family_patterns() -> list[tuple[str, str]]:
     for name, entry in data["emotion"].items():
         words = [*entry["words"], *entry.get("situations", ())]
         if name == need["crisis_family"]:
-            words += need["crisis"]
+            words += crisis_words()
         out.append((name, rf"\b(?:{'|'.join(words)})\b"))
     return out
 
@@ -186,11 +187,8 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
 def _strength() -> tuple[re.Pattern, tuple[str, ...]]:
     """A feeling word at its height (matched whole against a found word), and the softeners
     that may stand just before one ("a bit annoyed"), each with the space after it."""
-    data = load("emotions")
-    inten = data["intensity"]
-    strong = re.compile(
-        r"(?:" + "|".join([*inten["strong"], *data["need"]["crisis"]]) + r")", FLAGS
-    )
+    inten = load("emotions")["intensity"]
+    strong = re.compile(r"(?:" + "|".join([*inten["strong"], *crisis_words()]) + r")", FLAGS)
     return strong, tuple(d + " " for d in inten["downtoners"])
 
 
@@ -274,7 +272,7 @@ def _crisis_family() -> str:
 @cache
 def _crisis() -> re.Pattern:
     """A feeling word that is a crisis (thoughts of suicide or self-harm), matched whole."""
-    return re.compile(r"(?:" + "|".join(load("emotions")["need"]["crisis"]) + r")", FLAGS)
+    return re.compile(r"(?:" + "|".join(crisis_words()) + r")", FLAGS)
 
 
 def _need_pattern(kind: str) -> str:

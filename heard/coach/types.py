@@ -90,6 +90,10 @@ class Analysis(_ToDict):
     (``heard.coach.MAX_CHARS``); only the first ``MAX_CHARS`` characters were read, and all
     spans still index ``text``.
 
+    ``disclosures`` are what the other person's message (the context) discloses of their
+    health, money or safety, each with a sensitive response and a referral; their spans, like
+    ``state.evidence``, index the context.
+
     ``analyze`` works out ``frameworks``, ``suggestions``, ``epitome`` and ``strategy`` when
     they are first read (and keeps them); reading, comparing, ``to_dict()``,
     ``dataclasses.replace`` and pickling see the same values as if they had been computed up
@@ -106,6 +110,7 @@ class Analysis(_ToDict):
     strategy: str
     empathy_score: float
     truncated: bool = False
+    disclosures: tuple[Disclosure, ...] = ()
 
     def has(self, label: str) -> bool:
         """True when a move or pitfall with this label was found."""

@@ -87,6 +87,15 @@ def highlighted_analysis(reply: str, context: str | None, model: Any = None) -> 
         "moves": _views(result.moves),
         "pitfalls": _views(result.pitfalls),
         "state": state,
+        "disclosures": [
+            {
+                "kind": d.kind,
+                "quotes": [s.text for s in d.spans],
+                "suggestion": d.suggestion,
+                "referral": d.referral,
+            }
+            for d in result.disclosures
+        ],
         "frameworks": [
             (FRAMEWORK_NAMES.get(name, name), [(display_name(p), ok) for p, ok in parts.items()])
             for name, parts in result.frameworks.items()

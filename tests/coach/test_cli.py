@@ -30,6 +30,16 @@ def test_report_describes_their_state_in_plain_words(
     assert "need emotional resonance (they are upset): lead with the emotional dimension" in out
 
 
+def test_report_names_what_their_message_discloses(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["Have you tried a walk?", "--context", "Some days I want to die."]) == 0
+    out = capsys.readouterr().out
+    assert "They disclosed a health matter (want to die)." in out
+    assert "safe right now" in out and "crisis line" in out
+
+
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["That sounds maddening. What happened?", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -140,3 +150,16 @@ def test_register_adds_coach_to_a_parser() -> None:
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["coach", "batch", "--in", "a", "--out", "b"])
     assert args.args == ["batch", "--in", "a", "--out", "b"]
+
+
+def test_batch_lists_what_each_context_discloses(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(
+        '{"id": 1, "text": "Let me look.", "context": "I lost my job and can\'t pay the rent."}\n'
+        '{"id": 2, "text": "Let me look.", "context": "Where is my parcel?"}\n'
+        '{"id": 3, "text": "Let me look."}\n',
+        encoding="utf-8",
+    )
+    assert main(["batch", "--in", str(src), "--out", str(dst)]) == 0
+    lines = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["disclosures"] for r in lines] == [["money"], [], []]

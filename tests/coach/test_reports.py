@@ -758,3 +758,25 @@ def test_a_verdict_they_did_not_give_is_still_judgement() -> None:
     assert [s.text for s in reflection_fidelity(said, "You're being too emotional.").judgement] == [
         "You're being"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Feel like killing myself tonight.",
+        "I'm tired of living, I just wanna die.",
+        "Every day I wish I was dead. I'm better off dead.",
+        "I regret not killing myself. There's nothing to live for.",
+        "I don't even like living any more.",
+    ],
+)
+def test_a_crisis_gets_the_crisis_response(text: str) -> None:
+    (found,) = detect_disclosure(text)
+    assert found.kind == "health"
+    assert "safe right now" in found.suggestion
+    assert "emergency services" in found.referral and "crisis line" in found.referral
+
+
+def test_illness_without_a_crisis_keeps_the_health_response() -> None:
+    (found,) = detect_disclosure("I've started chemo, so mornings are hard.")
+    assert "safe right now" not in found.suggestion

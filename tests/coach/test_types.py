@@ -96,3 +96,19 @@ def test_deferred_fields_equal_the_eager_computation() -> None:
         a.epitome = {}  # type: ignore[misc]
     with pytest.raises(AttributeError):
         _ = a.not_a_field
+
+
+def test_disclosures_are_read_from_the_context_and_index_it() -> None:
+    import pickle
+
+    context = "Since I lost my job I'm behind on my rent, and I'm on antidepressants."
+    a = analyze("Thanks for telling me.", context=context)
+    assert [d.kind for d in a.disclosures] == ["health", "money"]
+    for d in a.disclosures:
+        assert all(context[s.start : s.end] == s.text for s in d.spans)
+    assert [d["kind"] for d in a.to_dict()["disclosures"]] == ["health", "money"]
+    assert pickle.loads(pickle.dumps(a)).disclosures == a.disclosures
+    assert dataclasses.replace(a, strategy="Others").disclosures == a.disclosures
+    # The reply's own words are not the other person's disclosure.
+    assert analyze("I lost my job once too.").disclosures == ()
+    assert analyze("I lost my job once too.", context="Where is my parcel?").disclosures == ()

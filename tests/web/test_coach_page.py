@@ -36,6 +36,14 @@ def test_coach_shows_mixed_feelings_and_a_line_for_both(teammate_client):
     assert "it makes sense you&#x27;re still annoyed it took this long" in page
 
 
+def test_coach_names_a_disclosure_with_the_response_and_referral(teammate_client):
+    page = _analysed(teammate_client, "Have you tried a walk?", "Honestly I'm tired of living.")
+    assert 'data-testid="disclosures"' in page
+    assert "A health matter" in page and "“tired of living”" in page
+    assert "safe right now" in page and "crisis line" in page
+    assert 'data-testid="disclosures"' not in _analysed(teammate_client, "Sure.", "Where is it?")
+
+
 def test_coach_suggests_missing_moves(teammate_client):
     response = teammate_client.post(
         "/coach/analyse/",
