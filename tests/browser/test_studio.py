@@ -132,3 +132,11 @@ def test_coach_page_answers_in_place(studio, new_page):
     expect(page.get_by_text("Lines to try")).to_be_visible()
     # htmx swapped the result in: the page itself never reloaded.
     assert page.evaluate("window.stillHere") is True
+    # A second reading in place: a message that discloses a crisis brings its response.
+    page.get_by_label("Their message (optional)").fill("Honestly I'm tired of living.")
+    page.get_by_label("Your reply").fill("Have you tried going for a walk?")
+    page.get_by_role("button", name="Read my reply").click()
+    disclosed = page.get_by_role("region", name="What they disclosed")
+    expect(disclosed).to_be_visible()
+    expect(disclosed).to_contain_text("safe right now")
+    assert page.evaluate("window.stillHere") is True

@@ -511,6 +511,7 @@ def test_disclosures_by_kind() -> None:
         ("I was charged twice and my rent is due on Friday.", ["my rent is due"]),
         ("I needed that money for rent.", ["needed that money for rent"]),
         ("I'm overdrawn until payday.", ["overdrawn", "until payday"]),
+        ("You charged me twice and my rent bounced.", ["my rent bounced"]),
     ],
 )
 def test_money_pressure_said_in_passing_is_a_disclosure(text: str, evidence: list[str]) -> None:
