@@ -564,6 +564,25 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("I couldn't be happier.", "joy", ["couldn't be happier"]),
         ("My partner has been cheating on me.", "hurt", ["cheating on me"]),
         ("I'm at breaking point with this rota.", "exhaustion", ["at breaking point"]),
+        ("I feel worthless.", "sadness", ["feel worthless"]),
+        ("I'm stuck in a rut.", "sadness", ["stuck in a rut"]),
+        ("I got laid off last week.", "sadness", ["laid off"]),
+        ("I've been furloughed again.", "sadness", ["furloughed", "again"]),
+        ("Sometimes I feel inadequate as a parent.", "shame", ["feel inadequate"]),
+        ("My friends are avoiding me.", "hurt", ["avoiding me"]),
+        ("She stabbed me in the back.", "hurt", ["stabbed me in the back"]),
+        ("My ex is harassing me.", "anger", ["harassing me"]),
+        ("He's spreading rumours about me.", "anger", ["spreading rumours about me"]),
+        (
+            "I have a final tomorrow and I might not pass.",
+            "anxiety",
+            ["final tomorrow", "might not pass"],
+        ),
+        (
+            "There's so much pressure from my parents.",
+            "anxiety",
+            ["so much pressure"],
+        ),
     ],
 )
 def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: list[str]) -> None:
