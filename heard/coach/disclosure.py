@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from . import engine, prefilter
@@ -32,6 +33,16 @@ def _compiled() -> dict[str, Scanner]:
 @cache
 def _crisis() -> Scanner:
     return Scanner(rf"\b(?:{'|'.join(crisis_words())})\b")
+
+
+def crisis_pattern() -> re.Pattern:
+    """The crisis words as one case-blind pattern, for text that is not folded."""
+    return _crisis_rx()
+
+
+@cache
+def _crisis_rx() -> re.Pattern:
+    return re.compile(rf"\b(?:{'|'.join(crisis_words())})\b", re.IGNORECASE)
 
 
 def _all_patterns() -> list[str]:

@@ -6,6 +6,7 @@ import re
 import zlib
 from functools import cache
 
+from .disclosure import crisis_pattern
 from .lexicon import load
 from .reflect import fill, their_words
 from .state import positive_emotions
@@ -21,6 +22,9 @@ PRIORITY = {
 # Good news or thanks (an emotion of positive valence) asks for sharing the feeling and
 # curiosity, not repair.
 PRIORITY_POSITIVE = ("emotion_labelling", "exploring_question", "acknowledging_impact")
+# Thoughts of suicide or self-harm in their words: ask about safety first, then meet the
+# pain, then get them to help (the phrase bank's lines cued by "crisis").
+PRIORITY_CRISIS = ("exploring_question", "emotion_labelling", "offering_support", "warm_handoff")
 # A pitfall is best repaired by the move it crowds out.
 REPAIR = {
     "scripted_line": ("emotion_labelling", "the stock phrase can sound performed"),
@@ -48,6 +52,16 @@ REASON = {
     "offering_space": "A pause helps when feelings run high",
     "warm_handoff": "Passing on the context spares them repeating the story",
 }
+CRISIS_REASON = (
+    "They may be thinking of ending their life: asking directly and calmly whether they are "
+    "safe comes before anything else, and asking does not put the idea in their head"
+)
+SAFETY_QUESTION = "exploring_question"
+# A question of the reply that already asks about their safety.
+_SAFETY = re.compile(
+    r"\b(?:safe|suicid\w*|ending your life|killing yourself|(?:hurt|harm)(?:ing)? yourself|self[- ]harm)\b",
+    re.IGNORECASE,
+)
 MAX_SUGGESTIONS = 3
 MAX_ALTERNATIVES = 2  # other phrasings offered beside each suggestion
 
@@ -116,15 +130,19 @@ def _bank() -> tuple[dict, ...]:
 
 
 @cache
-def _cues() -> tuple[dict[str, re.Pattern], frozenset[str]]:
-    """Each cued phrase's text -> what in the other person's words it was written for; and
-    the phrases offered only when their cues match ("cued_only")."""
+def _cues() -> tuple[dict[str, re.Pattern], frozenset[str], frozenset[str]]:
+    """Each cued phrase's text -> what in the other person's words it was written for; the
+    phrases offered only when their cues match ("cued_only"); and those that then come before
+    every other line ("cued_first")."""
     sets = {
         name: re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)
         for name, words in load("phrase_bank").get("cue_sets", {}).items()
     }
+    # Built in: thoughts of suicide or self-harm, the crisis list of the disclosure lexicon.
+    sets["crisis"] = crisis_pattern()
     cues = {p["text"]: sets[p["cues"]] for p in _bank() if p.get("cues")}
-    return cues, frozenset(p["text"] for p in _bank() if p.get("cued_only"))
+    only = frozenset(p["text"] for p in _bank() if p.get("cued_only"))
+    return cues, only, frozenset(p["text"] for p in _bank() if p.get("cued_first"))
 
 
 @cache
@@ -196,21 +214,31 @@ def rank_phrases(
     "I'm glad it's finally sorted, and it makes sense you're still annoyed it took this long."
     """
     key = zlib.crc32(seed.encode("utf-8", "replace"))
-    cues, cued_only = _cues()
+    cues, cued_only, cued_first = _cues()
     mixed = [text for text, meant in _mixed(move, emotion) if meant & set(also)]
+    first: list[str] = []
     ordered: list[str] = []
     for tier in _tiers(move, emotion, need):
         cued = [p for p in tier if p in cues and context and cues[p].search(context)]
-        rest = [p for p in tier if p not in cued and p not in cued_only]
+        first += [p for p in cued if p in cued_first]
+        cued = [p for p in cued if p not in cued_first]
+        rest = [p for p in tier if p not in cued and p not in cued_only and p not in first]
         for part in (cued, rest):
             if part:
                 turn = key % len(part)
                 ordered += part[turn:] + part[:turn]
+    ordered = first + ordered
     if not slots:
         return mixed + ordered
     filled = [fill(p, slots) for p in ordered]
     personal = [f for p, f in zip(ordered, filled, strict=True) if f != p and "[" not in f]
     return [fill(p, slots) for p in mixed] + personal + [f for f in filled if f not in personal]
+
+
+def _asked_about_safety(moves: tuple[Finding, ...]) -> bool:
+    return any(
+        f.label == SAFETY_QUESTION and any(_SAFETY.search(s.text) for s in f.spans) for f in moves
+    )
 
 
 def suggest(
@@ -220,21 +248,33 @@ def suggest(
     seed: str = "",
     context: str | None = None,
 ) -> tuple[Suggestion, ...]:
-    """Up to three suggestions: repairs for pitfalls first, then missing priority moves.
+    """Up to three suggestions: repairs for pitfalls first, then missing priority moves (after
+    thoughts of suicide or self-harm, a question about their safety before everything).
 
     Each offers its best line and up to two alternatives; with the other person's message
     (``context``), slots like "[what happened]" are filled with their own words.
     """
     present = {f.label for f in moves}
+    crisis = bool(context) and crisis_pattern().search(context) is not None
+    if crisis and not _asked_about_safety(moves):
+        # Thoughts of suicide or self-harm: the safety question is asked for even when the
+        # reply asked something else.
+        present.discard(SAFETY_QUESTION)
     emotion = state.emotion if state else None
     need = state.need if state else None
     also = state.also if state else ()
     slots = their_words(context) if context else None
-    wanted: list[tuple[str, str]] = []
+    wanted: list[tuple[str, str]] = [(SAFETY_QUESTION, CRISIS_REASON + ".")] if crisis else []
     for f in pitfalls:
         move, why = REPAIR[f.label]
         wanted.append((move, f"Instead of {f.label.replace('_', ' ')}: {why}."))
-    for move in PRIORITY_POSITIVE if emotion in positive_emotions() else PRIORITY[need]:
+    if crisis:
+        priority = PRIORITY_CRISIS
+    elif emotion in positive_emotions():
+        priority = PRIORITY_POSITIVE
+    else:
+        priority = PRIORITY[need]
+    for move in priority:
         reason = REASON[move]
         if state is not None:
             reason += f" (they seem {seem(state)}; lead with the {state.lead} dimension)"

@@ -183,7 +183,7 @@ def test_every_line_the_coach_offers_is_credited_when_used() -> None:
     # A suggestion taken up must count as the move it was offered for, and trip no pitfall:
     # otherwise the coach would go on asking for a move the writer has just made.
     phrases = load("phrase_bank")["phrase"]
-    assert len(phrases) == 115
+    assert len(phrases) == 120
     for phrase in phrases:
         result = analyze(_filled(phrase["text"]))
         assert phrase["move"] in {f.label for f in result.moves}, phrase["text"]
@@ -229,7 +229,8 @@ def test_every_cue_set_compiles_is_used_and_every_cued_only_line_has_one() -> No
     for words in bank["cue_sets"].values():
         re.compile("|".join(words))
     named = {phrase.get("cues") for phrase in bank["phrase"]} - {None}
-    assert named == set(bank["cue_sets"])  # every name is a set, every set is used
+    # Every name is a set (or the built-in "crisis"), every set is used.
+    assert named == {*bank["cue_sets"], "crisis"}
     for phrase in bank["phrase"]:
         assert not phrase.get("cued_only") or phrase.get("cues"), phrase["text"]
 
@@ -285,3 +286,32 @@ def test_mixed_feelings_get_a_line_that_names_both() -> None:
     mixed_lines = {p["text"] for p in load("phrase_bank")["phrase"] if "also" in p}
     offered = _offered("Ok, noted.", angry)
     assert offered and not mixed_lines & set(offered)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Have you tried going for a walk?", "I'm so sorry you feel this way. What happened today?"],
+)
+def test_after_thoughts_of_suicide_the_first_suggestion_asks_about_safety(reply: str) -> None:
+    a = analyze(reply, context="I don't want to live anymore. Why am I still fighting?")
+    first = a.suggestions[0]
+    assert first.move == "exploring_question"
+    assert "safe right now" in first.text
+    assert "asking directly" in first.reason
+    # Then the pain, then help: the lines written for a crisis, not the everyday ones.
+    lines = [s.text for s in a.suggestions]
+    assert any("taking what you said seriously" in t for t in lines)
+    assert any("crisis line" in t for t in lines)
+
+
+def test_a_reply_that_asks_about_safety_is_not_told_to_ask_again() -> None:
+    a = analyze("Are you safe right now?", context="Some days I want to die.")
+    assert a.has("exploring_question")
+    assert all("safe" not in s.text for s in a.suggestions)
+    assert [s.move for s in a.suggestions][:1] == ["emotion_labelling"]
+
+
+def test_the_crisis_lines_are_never_offered_without_a_crisis() -> None:
+    a = analyze("Okay.", context="I'm so sad, my dog died last week.")
+    lines = [t for s in a.suggestions for t in (s.text, *s.alternatives)]
+    assert not any("ending your life" in t or "crisis line" in t for t in lines)
