@@ -635,6 +635,14 @@ def test_thoughts_of_suicide_or_self_harm_are_the_deepest_sadness(context: str) 
         ("Is this email about a failed payment really from you? I'm a bit worried.", "confused"),
         ("Last week I was told delivery is free, now it says £4.99. Which is right?", "confused"),
         ("Why has my bill gone up? Nobody told me.", "confused"),
+        ("Can you take the Friday on-call? I've got my daughter's recital.", "stuck"),
+        ("I need someone to review my PR before the release tonight.", "stuck"),
+        (
+            "Which of these two priorities should I do first? I was told both are urgent.",
+            "confused",
+        ),
+        ("Am I supposed to own the client calls now, or is that still Sam?", "confused"),
+        ("I feel like nobody on this team respects me.", "upset"),
         # Needing someone to listen is not a request for action.
         ("I really need someone to talk to. Everything is falling apart.", "upset"),
         ("I need to get up for work but I can't face it.", "upset"),
