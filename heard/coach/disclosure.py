@@ -31,17 +31,8 @@ def _compiled() -> dict[str, Scanner]:
 
 
 @cache
-def _crisis() -> Scanner:
-    return Scanner(rf"\b(?:{'|'.join(crisis_words())})\b")
-
-
 def crisis_pattern() -> re.Pattern:
-    """The crisis words as one case-blind pattern, for text that is not folded."""
-    return _crisis_rx()
-
-
-@cache
-def _crisis_rx() -> re.Pattern:
+    """The crisis words as one case-blind pattern, for folded text (``lexicon.fold``)."""
     return re.compile(rf"\b(?:{'|'.join(crisis_words())})\b", re.IGNORECASE)
 
 
@@ -96,7 +87,7 @@ def detect_disclosure(text: str) -> tuple[Disclosure, ...]:
     for kind, scanner in _compiled().items():
         spans = [Span(s, e, original[s:e]) for s, e in scanner.spans(scanned, low, MAX_SPANS)]
         if spans:
-            crisis = kind == "health" and _crisis().spans(scanned, low, 1)
+            crisis = kind == "health" and crisis_pattern().search(scanned) is not None
             r = responses["crisis" if crisis else kind]
             out.append(Disclosure(kind, tuple(spans), r["suggestion"], r["referral"]))
     return tuple(out)

@@ -10,7 +10,7 @@ import re
 from functools import cache, lru_cache
 
 from . import engine, prefilter
-from .disclosure import crisis_words
+from .disclosure import crisis_pattern, crisis_words
 from .engine import (
     Scanner,
     case_sensitive,
@@ -269,12 +269,6 @@ def _crisis_family() -> str:
     return load("emotions")["need"]["crisis_family"]
 
 
-@cache
-def _crisis() -> re.Pattern:
-    """A feeling word that is a crisis (thoughts of suicide or self-harm), matched whole."""
-    return re.compile(r"(?:" + "|".join(crisis_words()) + r")", FLAGS)
-
-
 def _need_pattern(kind: str) -> str:
     """``[need]`` patterns of the lexicon: ``requests`` for action or ``questions`` for facts."""
     return r"\b(?:" + "|".join(load("emotions")["need"][kind]) + r")\b"
@@ -494,15 +488,16 @@ def _intensity(
     return round(max(0.0, min(1.0, score)), 3)
 
 
-def _question_weight(context: str, folded: str, low: str, may) -> float:
-    """What the question marks add to "confused": none for a request for action, double for
-    a question for facts (see QUESTION_WEIGHT)."""
+def _question_weight(
+    context: str, folded: str, low: str, may, requests: list[tuple[int, int]]
+) -> float:
+    """What the question marks add to "confused": none for one that closes a request for
+    action (``requests``), FACTS_WEIGHT for a question for facts (see QUESTION_WEIGHT)."""
     marks = context.count("?")
     if not marks:
         return 0.0
-    action = facts = set()
-    if may is None or may[4]:
-        action = _closing_marks(context, _need_scanner("requests").spans(folded, low, 3))
+    action = _closing_marks(context, requests)
+    facts: set[int] = set()
     if may is None or may[5]:
         facts = _closing_marks(context, _need_scanner("questions").spans(folded, low, 3)) - action
     # The questions for facts first, then the others, up to three in all.
@@ -549,15 +544,15 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         upset, confused, stuck = scores["upset"], scores["confused"], scores["stuck"]
     if may is None or may[3]:
         stuck += 0.5 * len(_STUCK.spans(folded, low, 4))
-    confused += _question_weight(context, folded, low, may)
-    if may is None or may[4]:
-        stuck += REQUEST_WEIGHT * len(_need_scanner("requests").spans(folded, low, 3))
+    requests = _need_scanner("requests").spans(folded, low, 3) if may is None or may[4] else []
+    stuck += REQUEST_WEIGHT * len(requests)
+    confused += _question_weight(context, folded, low, may, requests)
     upset += 1.5 * intensity
     if emotion in positive_emotions():
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"
-    elif any(e == crisis and _crisis().fullmatch(low, s, end) for e, s, end in hits):
+    elif any(e == crisis and crisis_pattern().fullmatch(low, s, end) for e, s, end in hits):
         need = "upset"  # thoughts of suicide or self-harm are met first, whatever else is asked
     elif upset >= confused and upset >= stuck:  # the highest; "upset" wins a tie,
         need = "upset"

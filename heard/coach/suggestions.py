@@ -7,7 +7,7 @@ import zlib
 from functools import cache
 
 from .disclosure import crisis_pattern
-from .lexicon import load
+from .lexicon import fold, load
 from .reflect import fill, their_words
 from .state import positive_emotions
 from .types import Finding, OtherState, Suggestion
@@ -255,7 +255,9 @@ def suggest(
     (``context``), slots like "[what happened]" are filled with their own words.
     """
     present = {f.label for f in moves}
-    crisis = bool(context) and crisis_pattern().search(context) is not None
+    # Cues are matched on the folded words ("don’t" as "don't"); slots come from the words.
+    cue_text = fold(context) if context else None
+    crisis = cue_text is not None and crisis_pattern().search(cue_text) is not None
     if crisis and not _asked_about_safety(moves):
         # Thoughts of suicide or self-harm: the safety question is asked for even when the
         # reply asked something else.
@@ -284,7 +286,7 @@ def suggest(
     for move, reason in wanted:
         if move in present or move in seen:
             continue
-        ranked = rank_phrases(move, emotion, need, seed, slots, context, also)
+        ranked = rank_phrases(move, emotion, need, seed, slots, cue_text, also)
         if ranked:
             alternatives = tuple(ranked[1 : 1 + MAX_ALTERNATIVES])
             out.append(Suggestion(move, ranked[0], reason, alternatives))

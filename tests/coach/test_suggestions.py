@@ -315,3 +315,10 @@ def test_the_crisis_lines_are_never_offered_without_a_crisis() -> None:
     a = analyze("Okay.", context="I'm so sad, my dog died last week.")
     lines = [t for s in a.suggestions for t in (s.text, *s.alternatives)]
     assert not any("ending your life" in t or "crisis line" in t for t in lines)
+
+
+def test_a_crisis_typed_with_a_curly_apostrophe_is_met_the_same() -> None:
+    straight = analyze("Ok.", context="I don't want to live anymore.")
+    curly = analyze("Ok.", context="I don’t want to live anymore.")
+    assert [s.text for s in curly.suggestions] == [s.text for s in straight.suggestions]
+    assert "safe right now" in curly.suggestions[0].text
