@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .analysis import MAX_CHARS, analyze_with_state, model_predictions, with_predictions
-from .disclosure import detect_disclosure, has_disclosure
+from .disclosure import crisis_pattern, detect_disclosure, has_disclosure
 from .engine import Scanner, lower_same_length
 from .epitome import questions
 from .lexicon import FLAGS, fold
 from .moves import ACKNOWLEDGING
 from .state import read_state_and_tone
+from .suggestions import asked_about_safety
 from .types import ConversationAnalysis, ConversationMetrics, Turn, TurnAnalysis
 
 ROLE_SYNONYMS = {
@@ -368,11 +369,20 @@ def _disclosure_reasons(analysed: list[TurnAnalysis], disclosed: list[int]) -> l
         t0, t1 = analysed[i].turn.t, reply.turn.t
         pause = f" after {max(0.0, t1 - t0):.0f} s" if t0 is not None and t1 is not None else ""
         heard = any(f.label in ACKNOWLEDGING for f in reply.analysis.moves)
-        kinds = [_DISCLOSED[d.kind] for d in detect_disclosure(analysed[i].turn.text[:MAX_CHARS])]
+        text = analysed[i].turn.text[:MAX_CHARS]
+        kinds = [_DISCLOSED[d.kind] for d in detect_disclosure(text)]
+        done = "acknowledged it" if heard else "did not acknowledge it"
+        if crisis_pattern().search(fold(text)):
+            # Thoughts of suicide or self-harm: what matters first is whether they were asked
+            # about their safety.
+            kinds = ["thoughts of suicide or self-harm"]
+            safe = asked_about_safety(reply.analysis.moves)
+            done += (
+                " and asked about their safety" if safe else " and did not ask about their safety"
+            )
         reasons.append(
             f"Turn {i + 1} disclosed {' and '.join(kinds) or 'something personal'}; "
-            f"the next reply (turn {reply.index + 1})"
-            f"{pause} {'acknowledged it' if heard else 'did not acknowledge it'}."
+            f"the next reply (turn {reply.index + 1}){pause} {done}."
         )
     return reasons
 

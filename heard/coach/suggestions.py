@@ -235,7 +235,8 @@ def rank_phrases(
     return [fill(p, slots) for p in mixed] + personal + [f for f in filled if f not in personal]
 
 
-def _asked_about_safety(moves: tuple[Finding, ...]) -> bool:
+def asked_about_safety(moves: tuple[Finding, ...]) -> bool:
+    """Whether a reply's questions ask about the person's safety ("Are you safe right now?")."""
     return any(
         f.label == SAFETY_QUESTION and any(_SAFETY.search(s.text) for s in f.spans) for f in moves
     )
@@ -258,7 +259,7 @@ def suggest(
     # Cues are matched on the folded words ("don’t" as "don't"); slots come from the words.
     cue_text = fold(context) if context else None
     crisis = cue_text is not None and crisis_pattern().search(cue_text) is not None
-    if crisis and not _asked_about_safety(moves):
+    if crisis and not asked_about_safety(moves):
         # Thoughts of suicide or self-harm: the safety question is asked for even when the
         # reply asked something else.
         present.discard(SAFETY_QUESTION)

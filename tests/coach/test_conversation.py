@@ -397,3 +397,21 @@ def test_a_fix_after_an_earlier_acknowledgement_is_not_premature() -> None:
         ]
     )
     assert [f.label for f in first.turns[1].analysis.pitfalls] == ["premature_solution"]
+
+
+def test_after_thoughts_of_suicide_the_reason_says_whether_safety_was_asked() -> None:
+    said = {"speaker": "Jo", "role": "customer", "text": "Honestly I don't want to live anymore."}
+    asked = {
+        "speaker": "Ana",
+        "role": "agent",
+        "text": "Thank you for telling me. Are you safe right now?",
+    }
+    brushed = {"speaker": "Ana", "role": "agent", "text": "Ok. What's your order number?"}
+    assert analyze_conversation([said, asked]).reasons[-1] == (
+        "Turn 1 disclosed thoughts of suicide or self-harm; the next reply (turn 2) "
+        "acknowledged it and asked about their safety."
+    )
+    assert analyze_conversation([said, brushed]).reasons[-1] == (
+        "Turn 1 disclosed thoughts of suicide or self-harm; the next reply (turn 2) "
+        "did not acknowledge it and did not ask about their safety."
+    )
