@@ -496,10 +496,11 @@ def _question_weight(
     marks = context.count("?")
     if not marks:
         return 0.0
-    action = _closing_marks(context, requests)
-    facts: set[int] = set()
-    if may is None or may[5]:
-        facts = _closing_marks(context, _need_scanner("questions").spans(folded, low, 3)) - action
+    action = _closing_marks(context, requests) if requests else set()
+    asked = _need_scanner("questions").spans(folded, low, 3) if may is None or may[5] else []
+    if not action and not asked:  # plain questions: the usual case
+        return QUESTION_WEIGHT * min(3, marks)
+    facts = _closing_marks(context, asked) - action
     # The questions for facts first, then the others, up to three in all.
     weights = [FACTS_WEIGHT] * len(facts) + [1.0] * max(0, marks - len(action) - len(facts))
     return QUESTION_WEIGHT * sum(weights[:3])
@@ -517,17 +518,22 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     upset = confused = stuck = 0.0
     emotion = "neutral"
     also: tuple[str, ...] = ()
+    in_crisis = False  # thoughts of suicide or self-harm among the feelings
     if hits:
         softeners = _strength()[1]
+        ends = _softener_ends(softeners)
         counts: dict[str, float] = {}
         felt: dict[str, None] = {}  # feelings they say are theirs, in the order said
         for e, start, end in hits:
             if is_situation(context, start, end):  # a fact, never said as their feeling
                 counts[e] = counts.get(e, 0.0) + SITUATION_WEIGHT
                 continue
+            if e == crisis and not in_crisis:
+                in_crisis = crisis_pattern().fullmatch(low, start, end) is not None
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
             weight = 1.0 + SELF_WEIGHT * own
-            if _softened(low, start, softeners):  # "a bit worried" pulls less than "worried"
+            # "a bit worried" pulls less than "worried" (the letter before the space first)
+            if start > 1 and low[start - 2] in ends and _softened(low, start, softeners):
                 weight *= SOFTENED_WEIGHT
             counts[e] = counts.get(e, 0.0) + weight
             if own or e == "gratitude":  # said of themselves ("I'm relieved"), or thanks
@@ -552,7 +558,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
         upset += 0.5
     if not (upset or confused or stuck):
         need = "confused" if "?" in context else "stuck"
-    elif any(e == crisis and crisis_pattern().fullmatch(low, s, end) for e, s, end in hits):
+    elif in_crisis:
         need = "upset"  # thoughts of suicide or self-harm are met first, whatever else is asked
     elif upset >= confused and upset >= stuck:  # the highest; "upset" wins a tie,
         need = "upset"
