@@ -583,6 +583,20 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
             "anxiety",
             ["so much pressure"],
         ),
+        ("Don't you dare close this ticket.", "anger", ["Don't you dare"]),
+        (
+            "I've explained this to four different people. Why do I have to start over?",
+            "frustration",
+            ["explained this to four different people", "start over"],
+        ),
+        (
+            "There's a strange man waiting outside the shop every night.",
+            "fear",
+            ["a strange man waiting"],
+        ),
+        ("I keep checking my account every hour.", "anxiety", ["keep checking my account"]),
+        ("We had to put our dog down yesterday.", "grief", ["put our dog down"]),
+        ("Oh thank goodness, I thought I'd lost all my photos.", "relief", ["thank goodness"]),
     ],
 )
 def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: list[str]) -> None:
@@ -600,6 +614,8 @@ def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: li
         "My computer keeps giving me a hard time.",
         "This is the worst it'll ever be, then it gets better.",
         "It means a lot to me but I can't focus on it.",
+        "I put him to sleep at eight, then logged back in.",
+        "Can you put my name down for the Friday slot?",
     ],
 )
 def test_look_alikes_of_everyday_feelings(context: str) -> None:
