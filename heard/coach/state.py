@@ -426,11 +426,13 @@ def tone(text: str) -> float:
 
 
 @cache
-def _tone_words() -> tuple[Scanner, frozenset[str]]:
-    """One scanner of the [tone] words, and the positive ones (lower-cased)."""
+def _tone_words() -> tuple[Scanner, Scanner]:
+    """Scanners of the [tone] words that judge things good, and of those that judge them bad."""
     table = load("emotions")["tone"]
-    words = [*table["positive"], *table["negative"]]
-    return Scanner(r"\b(?:" + "|".join(words) + r")\b", FLAGS), frozenset(table["positive"])
+    return (
+        Scanner(r"\b(?:" + "|".join(table["positive"]) + r")\b", FLAGS),
+        Scanner(r"\b(?:" + "|".join(table["negative"]) + r")\b", FLAGS),
+    )
 
 
 def _word_tone(folded: str, low: str, may) -> float:
@@ -439,15 +441,12 @@ def _word_tone(folded: str, low: str, may) -> float:
     scaled to WORD_TONE."""
     if may is not None and not may[6]:
         return 0.0
-    scanner, positive = _tone_words()
-    spans = scanner.spans(folded, low, 8)
-    if not spans:
-        return 0.0
-    total = 0
-    for start, end in spans:
-        sign = 1 if low[start:end] in positive else -1
-        total += -sign if _is_negated(low, start) else sign
-    return round(WORD_TONE * total / len(spans), 3)
+    total = found = 0
+    for sign, scanner in zip((1, -1), _tone_words(), strict=True):
+        for start, _ in scanner.spans(folded, low, 8):
+            total += -sign if _is_negated(low, start) else sign
+            found += 1
+    return round(WORD_TONE * total / found, 3) if found else 0.0
 
 
 def _hits_intensity(

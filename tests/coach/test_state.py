@@ -203,6 +203,9 @@ def test_state_and_tone_come_from_one_reading() -> None:
         ("Not bad at all.", 1),
         ("Ok, when will it be fixed?", 0),
         ("What kind of plan is it, and what did you mean by it?", 0),
+        ("Good morning, I have a question about my bill.", 0),
+        ("Have a good day.", 0),
+        ("Hard to say until I try it.", 0),
     ],
 )
 def test_a_text_that_names_no_feeling_takes_its_tone_from_words_that_judge(
