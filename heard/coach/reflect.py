@@ -201,7 +201,8 @@ def their_words(context: str) -> dict[str, str]:
     first = _LEAD_IN.sub("", first).strip(" ,-").rstrip(".!?")
     if first and not asked and _OWN_CLAUSE.match(first) and len(first.split()) <= MAX_WORDS + 4:
         slots["their view in your words"] = perspective(first)
-    return slots
+    # Their words with a square bracket in them would read as a slot still to fill.
+    return {k: v for k, v in slots.items() if "[" not in v and "]" not in v}
 
 
 _SLOT = re.compile(r"\[([^\]]+)\]")

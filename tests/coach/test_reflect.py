@@ -49,6 +49,11 @@ def test_fill_leaves_unknown_slots_for_the_writer() -> None:
     ) == ("After you were charged twice, call [team].")
 
 
+def test_their_words_with_square_brackets_are_left_for_the_writer() -> None:
+    assert their_words("MY[") == {}
+    assert "their view in your words" not in their_words("My order [#4411] never came")
+
+
 @given(st.text(max_size=300))
 def test_their_words_never_fails_and_only_fills_known_slots(context: str) -> None:
     slots = their_words(context)
