@@ -600,6 +600,13 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("I keep checking my account every hour.", "anxiety", ["keep checking my account"]),
         ("We had to put our dog down yesterday.", "grief", ["put our dog down"]),
         ("Oh thank goodness, I thought I'd lost all my photos.", "relief", ["thank goodness"]),
+        (
+            "Sorry, I think I deleted the whole folder by mistake. I feel terrible.",
+            "shame",
+            ["by mistake. I feel terrible"],
+        ),
+        ("I feel awful, I deleted the client folder.", "shame", ["I feel awful, I deleted"]),
+        ("I feel terrible.", "sadness", ["feel terrible"]),
     ],
 )
 def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: list[str]) -> None:
