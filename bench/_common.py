@@ -72,6 +72,14 @@ def lexical_engine():
     return analyze, analyze_conversation, ""
 
 
+def spearman(x: list[float], y: list[float]) -> dict:
+    """Spearman's rho of two lists, with its p-value and n."""
+    from scipy.stats import spearmanr
+
+    res = spearmanr(x, y)
+    return {"rho": round(float(res.statistic), 4), "p": float(res.pvalue), "n": len(x)}
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     if a is None or b in (None, 0):
         return None

@@ -27,6 +27,7 @@ from bench._common import (
     data_dir,
     lexical_engine,
     ratio,
+    spearman,
     supporter_turns_with_context,
     write_result,
 )
@@ -86,13 +87,6 @@ def strategy_scores(gold: list[str], pred: list[str]) -> dict:
         "accuracy": round(float(accuracy_score(gold, pred)), 4),
         "macro_f1": round(float(f1_score(gold, pred, average="macro", labels=list(STRATEGIES))), 4),
     }
-
-
-def spearman(x: list[float], y: list[float]) -> dict:
-    from scipy.stats import spearmanr
-
-    res = spearmanr(x, y)
-    return {"rho": round(float(res.statistic), 4), "p": float(res.pvalue), "n": len(x)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._common import data_dir, ratio, write_result
+from bench._common import data_dir, ratio, spearman, write_result
 
 # The writer's emotion (EmpatheticDialogues) as the coach's family.
 ED_FAMILY = {
@@ -197,18 +197,15 @@ def score(
 
 
 def intensity_correlation(rows: list[dict], coach, vader) -> dict:
-    from scipy.stats import spearmanr
-
     rated = [r for r in rows if r["felt"] is not None]
     felt = [r["felt"] for r in rated]
-    ours = [coach(r["text"])[1] for r in rated]
-    theirs = [vader(r["text"])["neg"] for r in rated]
-    rho, peer = spearmanr(ours, felt).statistic, spearmanr(theirs, felt).statistic
+    rho = spearman([coach(r["text"])[1] for r in rated], felt)["rho"]
+    peer = spearman([vader(r["text"])["neg"] for r in rated], felt)["rho"]
     return {
         "n": len(rated),
-        "coach_rho": round(float(rho), 4),
-        "vader_neg_rho": round(float(peer), 4),
-        "coach_vs_vader": ratio(float(rho), float(peer)),
+        "coach_rho": rho,
+        "vader_neg_rho": peer,
+        "coach_vs_vader": ratio(rho, peer),
     }
 
 

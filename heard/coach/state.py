@@ -169,6 +169,11 @@ def _is_situation_word(low: str) -> bool:
     return rx is not None and rx.fullmatch(low) is not None
 
 
+def _words(words: list[str]) -> str:
+    """A lexicon list as one alternation matched on word boundaries."""
+    return r"\b(?:" + "|".join(words) + r")\b"
+
+
 @cache
 def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, Scanner]:
     data = load("emotions")
@@ -178,8 +183,8 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
         need[name] = entry["need"]
     emotions = _Emotions(groups)
     inten = data["intensity"]
-    intensifiers = Scanner(r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b", FLAGS)
-    profanity = Scanner(r"\b(?:" + "|".join(inten["profanity"]) + r")\b", FLAGS)
+    intensifiers = Scanner(_words(inten["intensifiers"]), FLAGS)
+    profanity = Scanner(_words(inten["profanity"]), FLAGS)
     return emotions, valence, need, intensifiers, profanity
 
 
@@ -252,12 +257,12 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
     patterns = [p for _, p in _family_patterns()]
     inten = data["intensity"]
     patterns += [
-        r"\b(?:" + "|".join(inten["intensifiers"]) + r")\b",
-        r"\b(?:" + "|".join(inten["profanity"]) + r")\b",
+        _words(inten["intensifiers"]),
+        _words(inten["profanity"]),
         _STUCK_PATTERN,
         _need_pattern("requests"),
         _need_pattern("questions"),
-        r"\b(?:" + "|".join([*data["tone"]["positive"], *data["tone"]["negative"]]) + r")\b",
+        _words([*data["tone"]["positive"], *data["tone"]["negative"]]),
     ]
     gate = prefilter.Prefilter()
     gate.add(patterns, FLAGS)
@@ -271,7 +276,7 @@ def _crisis_family() -> str:
 
 def _need_pattern(kind: str) -> str:
     """``[need]`` patterns of the lexicon: ``requests`` for action or ``questions`` for facts."""
-    return r"\b(?:" + "|".join(load("emotions")["need"][kind]) + r")\b"
+    return _words(load("emotions")["need"][kind])
 
 
 @cache
@@ -430,8 +435,8 @@ def _tone_words() -> tuple[Scanner, Scanner]:
     """Scanners of the [tone] words that judge things good, and of those that judge them bad."""
     table = load("emotions")["tone"]
     return (
-        Scanner(r"\b(?:" + "|".join(table["positive"]) + r")\b", FLAGS),
-        Scanner(r"\b(?:" + "|".join(table["negative"]) + r")\b", FLAGS),
+        Scanner(_words(table["positive"]), FLAGS),
+        Scanner(_words(table["negative"]), FLAGS),
     )
 
 
@@ -520,7 +525,6 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
     in_crisis = False  # thoughts of suicide or self-harm among the feelings
     if hits:
         softeners = _strength()[1]
-        ends = _softener_ends(softeners)
         counts: dict[str, float] = {}
         felt: dict[str, None] = {}  # feelings they say are theirs, in the order said
         for e, start, end in hits:
@@ -531,8 +535,7 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
                 in_crisis = crisis_pattern().fullmatch(low, start, end) is not None
             own = _SELF_STATEMENT.search(low, max(0, start - 40), start) is not None
             weight = 1.0 + SELF_WEIGHT * own
-            # "a bit worried" pulls less than "worried" (the letter before the space first)
-            if start > 1 and low[start - 2] in ends and _softened(low, start, softeners):
+            if _softened(low, start, softeners):  # "a bit worried" pulls less than "worried"
                 weight *= SOFTENED_WEIGHT
             counts[e] = counts.get(e, 0.0) + weight
             if own or e == "gratitude":  # said of themselves ("I'm relieved"), or thanks
