@@ -6,8 +6,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from .disclosure import detect_disclosure, has_disclosure
-from .engine import lower_same_length, text_keys
+from .disclosure import detect_disclosure
+from .engine import text_keys
 from .epitome import epitome_levels, strategy
 from .frameworks import dimensions, framework_view
 from .lexicon import fold
@@ -99,9 +99,7 @@ def analyze(text: str, *, context: str | None = None, model: Any = None) -> Anal
     if context is not None and str(context).strip():
         ctx = str(context)[:MAX_CHARS]
         state = read_state(ctx)
-        folded = fold(ctx)
-        if has_disclosure(folded, lower_same_length(folded)):
-            disclosures = detect_disclosure(ctx)
+        disclosures = detect_disclosure(ctx)
     result = analyze_with_state(text, state, context=ctx, disclosures=disclosures)
     if model is not None:
         result = apply_model(result, model, context or "")
