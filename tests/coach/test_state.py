@@ -607,6 +607,40 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ),
         ("I feel awful, I deleted the client folder.", "shame", ["I feel awful, I deleted"]),
         ("I feel terrible.", "sadness", ["feel terrible"]),
+        # Feelings said in plain words, or as what happened.
+        ("I can't wait for the holidays!", "joy", ["can't wait"]),
+        ("We're so lucky to have such a good neighbour.", "gratitude", ["so lucky"]),
+        ("When the results came in I felt destroyed.", "sadness", ["felt destroyed"]),
+        ("I feel bad for missing her recital.", "shame", ["I feel bad"]),
+        ("Spiders give me the creeps.", "fear", ["give me the creeps"]),
+        ("My cheeks went bright red when he read it out.", "shame", ["My cheeks went bright red"]),
+        ("I really shouldn't have said that to her.", "shame", ["I really shouldn't have"]),
+        ("Since the move I have nobody to go out with.", "sadness", ["nobody to go out with"]),
+        ("Last month my girlfriend and I broke up.", "sadness", ["and I broke up"]),
+        ("The vet said our cat has to be euthanised.", "grief", ["euthanised"]),
+        ("My sister was diagnosed with cancer in May.", "sadness", ["diagnosed with"]),
+        ("The older boys used to bully me at the bus stop.", "hurt", ["bully me"]),
+        ("They went to the pub without me again.", "hurt", ["went to the pub without me"]),
+        ("My manager didn't even care.", "hurt", ["didn't even care"]),
+        ("A lorry was tailgating me the whole way.", "anger", ["tailgating"]),
+        ("Someone stole the tools out of my van.", "anger", ["stole the tools out of my"]),
+        ("I thought someone was trying to break in.", "fear", ["someone was trying to break in"]),
+        ("I'm not looking forward to the review on Monday.", "anxiety", ["not looking forward to"]),
+        ("That site looks really dodgy.", "anxiety", ["looks really dodgy"]),
+        ("I got a terrible mark on the essay.", "disappointment", ["a terrible mark"]),
+        (
+            "The gig was called off at the last minute.",
+            "disappointment",
+            ["called off at the last minute"],
+        ),
+        (
+            "I got accepted into the nursing programme!",
+            "joy",
+            ["accepted into the nursing programme"],
+        ),
+        ("We won £50 in the raffle!", "joy", ["We won £50"]),
+        ("Watching her learn to swim has been so rewarding.", "joy", ["so rewarding"]),
+        ("I feel at ease for the first time in months.", "joy", ["feel at ease"]),
     ],
 )
 def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: list[str]) -> None:
@@ -626,11 +660,19 @@ def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: li
         "It means a lot to me but I can't focus on it.",
         "I put him to sleep at eight, then logged back in.",
         "Can you put my name down for the Friday slot?",
+        "I can't wait for a refund much longer.",
+        "I shouldn't have to chase this.",
+        "I won't pay this.",
     ],
 )
 def test_look_alikes_of_everyday_feelings(context: str) -> None:
     emotion, _ = _read(context)
     assert emotion not in {"anger", "sadness", "joy", "shame", "gratitude"}, emotion
+
+
+def test_left_without_someone_is_not_done_without_their_signature() -> None:
+    assert _read("The engineer left without me signing anything.") == ("neutral", [])
+    assert _read("They left without me.") == ("hurt", ["left without me"])
 
 
 @pytest.mark.parametrize(
