@@ -544,6 +544,8 @@ def read_state_and_tone(context: str) -> tuple[OtherState, float]:
             # Thanks inside a complaint ("thanks for nothing") should not win.
             counts = {e: c for e, c in counts.items() if valence[e] < 0}
         emotion = max(counts, key=lambda e: (counts[e], -valence[e]))
+        if in_crisis:  # thoughts of suicide or self-harm are the feeling to meet, whatever else
+            emotion = crisis
         also = tuple(e for e in felt if e != emotion)[:MAX_ALSO]
         scores = {"upset": 0.0, "confused": 0.0, "stuck": 0.0}
         weight = _need_weight()

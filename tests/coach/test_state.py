@@ -670,6 +670,20 @@ def test_look_alikes_of_everyday_feelings(context: str) -> None:
     assert emotion not in {"anger", "sadness", "joy", "shame", "gratitude"}, emotion
 
 
+@pytest.mark.parametrize(
+    ("context", "emotion"),
+    [
+        ("The box arrived empty.", "neutral"),
+        ("I feel so empty since she left.", "sadness"),
+        ("Good job, a family, but it's all empty.", "sadness"),
+        ("I'm so upset with the shipping company.", "anger"),
+        ("Have you ever had your heart broken?", "sadness"),
+    ],
+)
+def test_empty_upset_and_broken_as_feelings(context: str, emotion: str) -> None:
+    assert read_state(context).emotion == emotion
+
+
 def test_left_without_someone_is_not_done_without_their_signature() -> None:
     assert _read("The engineer left without me signing anything.") == ("neutral", [])
     assert _read("They left without me.") == ("hurt", ["left without me"])
@@ -682,6 +696,8 @@ def test_left_without_someone_is_not_done_without_their_signature() -> None:
         "Why am I still fighting? I just want to die.",
         "Sometimes I have suicidal thoughts.",
         "I've started cutting myself again.",
+        # Other feelings said more often do not outweigh it.
+        "I'm tired of it all, tired of being let down, tired of trying. I want to kill myself.",
     ],
 )
 def test_thoughts_of_suicide_or_self_harm_are_the_deepest_sadness(context: str) -> None:
