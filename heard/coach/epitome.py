@@ -190,9 +190,10 @@ def strategy(scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | No
     def hit(name: str) -> bool:
         return cues[name].search(scanned, keys)
 
-    if hit("question") and scanned.rstrip().endswith("?"):
-        if hit("suggestion_question"):
-            return "Providing Suggestions"
+    asks = hit("question")
+    if asks and hit("suggestion_question"):  # "Have you tried…? It might help.": an offer
+        return "Providing Suggestions"
+    if asks and scanned.rstrip().endswith("?"):
         return "Restatement or Paraphrasing" if hit("restatement") else "Question"
     # "I know it's hard, but you can get through this": what follows the "but" is the point.
     turn = _BUT.search(scanned)
@@ -215,6 +216,6 @@ def strategy(scanned: str, moves: tuple[Finding, ...], keys: frozenset[str] | No
         return "Information"
     if hit("affirmation") or has("validation"):
         return "Affirmation and Reassurance"
-    if hit("question"):
+    if asks:
         return "Question"
     return "Others"

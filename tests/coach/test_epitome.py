@@ -57,6 +57,16 @@ def test_levels(reply: str, er: int, ip: int, ex: int) -> None:
         ),
         ("Have confidence in yourself as well!", "Affirmation and Reassurance"),
         ("That's the way to go. Keep seeking help.", "Affirmation and Reassurance"),
+        # An offer put as a question, wherever the question stands.
+        (
+            "Have you considered seeing your GP? They might be able to help.",
+            "Providing Suggestions",
+        ),
+        ("Have you spoken to your manager yet?", "Providing Suggestions"),
+        ("Have you told anyone how you feel?", "Question"),
+        ("You'll be alright, take care of yourself first.", "Affirmation and Reassurance"),
+        ("I have no doubt you'll find your way.", "Affirmation and Reassurance"),
+        ("You're not to blame for any of this.", "Affirmation and Reassurance"),
     ],
 )
 def test_strategies(reply: str, strategy: str) -> None:
