@@ -512,12 +512,28 @@ def test_disclosures_by_kind() -> None:
         ("I needed that money for rent.", ["needed that money for rent"]),
         ("I'm overdrawn until payday.", ["overdrawn", "until payday"]),
         ("You charged me twice and my rent bounced.", ["my rent bounced"]),
+        # Income lost to the problem, a job at risk, money borrowed to get by.
+        ("The line's been down for days and I've lost a week's pay.", ["lost a week's pay"]),
+        ("If this isn't fixed I'll lose my job.", ["I'll lose my job"]),
+        ("I had to borrow money off my dad to cover it.", ["borrow money off my"]),
     ],
 )
 def test_money_pressure_said_in_passing_is_a_disclosure(text: str, evidence: list[str]) -> None:
     (found,) = detect_disclosure(text)
     assert found.kind == "money"
     assert [s.text for s in found.spans] == evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We lost three days of work when the sync failed.",
+        "I lose my place in the queue every time.",
+        "Will I lose my booking if I cancel?",
+    ],
+)
+def test_lost_work_or_a_place_is_not_money_pressure(text: str) -> None:
+    assert detect_disclosure(text) == ()
 
 
 @pytest.mark.parametrize(
