@@ -887,7 +887,18 @@ def test_what_leads_and_teammates_say(reply, label, evidence) -> None:
         ("It's not the end of the world.", "minimising", ["not the end of the world"]),
         ("Honestly, it's not a big thing.", "minimising", ["it's not a big thing"]),
         ("Worse things happen.", "minimising", ["Worse things happen"]),
-        ("Everyone feels like that at some point.", "minimising", ["Everyone feels like that"]),
+        (
+            "Everyone feels like that at some point.",
+            "minimising",
+            ["Everyone feels like that at some point"],
+        ),
+        # Their effort called ordinary.
+        (
+            "Well, that's the job. Everyone stayed late at some point.",
+            "minimising",
+            ["that's the job", "Everyone stayed late at some point"],
+        ),
+        ("It's part of the job, sadly.", "minimising", ["It's part of the job"]),
         (
             "I don't think that's true, we used your idea last month.",
             "defensiveness",
@@ -956,6 +967,8 @@ def test_pitfalls_of_leads_and_teammates(reply, label, evidence) -> None:
             ["validation", "offering_support"],
             [],
         ),
+        ("That's the job I applied for.", [], []),
+        ("At some point we should talk about the rota.", [], []),
     ],
 )
 def test_look_alikes_of_the_team_lines(reply, moves, pitfalls) -> None:

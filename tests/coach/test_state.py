@@ -622,6 +622,11 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("The older boys used to bully me at the bus stop.", "hurt", ["bully me"]),
         ("They went to the pub without me again.", "hurt", ["went to the pub without me"]),
         ("My manager didn't even care.", "hurt", ["didn't even care"]),
+        (
+            "I was up until 2am on the release and nobody even said thanks.",
+            "hurt",
+            ["nobody even said thanks"],
+        ),
         ("A lorry was tailgating me the whole way.", "anger", ["tailgating"]),
         ("Someone stole the tools out of my van.", "anger", ["stole the tools out of my"]),
         ("I thought someone was trying to break in.", "fear", ["someone was trying to break in"]),
