@@ -949,6 +949,72 @@ def test_pitfalls_of_leads_and_teammates(reply, label, evidence) -> None:
 
 
 @pytest.mark.parametrize(
+    ("reply", "label", "evidence"),
+    [
+        (
+            "Our system flags unusual activity, that's standard policy.",
+            "defensiveness",
+            ["that's standard policy"],
+        ),
+        (
+            "Everyone has to make sacrifices with the new rota.",
+            "minimising",
+            ["Everyone has to make sacrifices"],
+        ),
+        (
+            "You're being hard on yourself. One rough demo doesn't undo a year of good work.",
+            "validation",
+            ["You're being hard on yourself", "One rough demo doesn't undo"],
+        ),
+        (
+            "Do you want to go over what happened together?",
+            "offering_support",
+            ["Do you want to go over what happened together"],
+        ),
+        (
+            "It sounds like you feel unseen.",
+            "emotion_labelling",
+            ["It sounds like you feel unseen"],
+        ),
+        (
+            "You shouldn't have had to explain it three times, and I'm sorry.",
+            "concrete_apology",
+            ["You shouldn't have had to explain it three times, and I'm sorry"],
+        ),
+        (
+            "An exam in an hour with no access is really stressful.",
+            "emotion_labelling",
+            ["An exam in an hour with no access is really stressful"],
+        ),
+        (
+            "I want to understand what's led here.",
+            "exploring_question",
+            ["I want to understand what"],
+        ),
+    ],
+)
+def test_moves_and_pitfalls_in_more_words(reply: str, label: str, evidence: list[str]) -> None:
+    found = {
+        f.label: [s.text for s in f.spans]
+        for f in (*analyze(reply).moves, *analyze(reply).pitfalls)
+    }
+    assert found[label] == evidence
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The policy is really confusing.",
+        "The form is really long.",
+        "Everyone has to sign in again.",
+    ],
+)
+def test_look_alikes_of_those_words(reply: str) -> None:
+    result = analyze(reply)
+    assert not result.moves and not result.pitfalls
+
+
+@pytest.mark.parametrize(
     ("reply", "moves", "pitfalls"),
     [
         # Look-alikes of the lines above, as they were read in real replies.
