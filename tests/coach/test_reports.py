@@ -84,6 +84,14 @@ def test_a_feeling_turned_round_is_flagged() -> None:
     )
 
 
+def test_unnoticed_work_reflected_in_other_words_is_the_feeling_captured() -> None:
+    said = "I feel like I'm always the one covering the late shifts and nobody notices."
+    report = reflection_fidelity(said, "So it feels like covering the late shifts goes unnoticed.")
+    assert report.feelings_captured == ("nobody notices",)
+    assert report.feeling_recall == 1.0
+    assert "unnoticed" not in report.added
+
+
 def test_an_empty_reflection_scores_zero() -> None:
     assert reflection_fidelity(SPEAKER, "").score == 0.0
 
@@ -107,6 +115,11 @@ def test_specific_kudos_has_action_effect_outcome() -> None:
     for part in (report.action, report.effect, report.outcome):
         for s in part:
             assert text[s.start : s.end] == s.text
+
+
+def test_time_saved_for_a_named_colleague_is_an_effect() -> None:
+    report = specificity("Thanks Sam for rewriting the setup guide, which saved Priya a day.")
+    assert [s.text for s in report.effect] == ["saved Priya a day"]
 
 
 def test_kudos_without_outcome_is_nudged_toward_it() -> None:

@@ -622,6 +622,7 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("The older boys used to bully me at the bus stop.", "hurt", ["bully me"]),
         ("They went to the pub without me again.", "hurt", ["went to the pub without me"]),
         ("My manager didn't even care.", "hurt", ["didn't even care"]),
+        ("My extra hours go unnoticed.", "hurt", ["hours go unnoticed"]),
         (
             "I was up until 2am on the release and nobody even said thanks.",
             "hurt",
@@ -668,6 +669,7 @@ def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: li
         "I can't wait for a refund much longer.",
         "I shouldn't have to chase this.",
         "I won't pay this.",
+        "The error was not noticed until Monday.",
     ],
 )
 def test_look_alikes_of_everyday_feelings(context: str) -> None:
