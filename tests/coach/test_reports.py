@@ -92,6 +92,25 @@ def test_unnoticed_work_reflected_in_other_words_is_the_feeling_captured() -> No
     assert "unnoticed" not in report.added
 
 
+def test_doubting_what_happened_is_a_rebuttal_and_reassurance_is_no_verdict() -> None:
+    said = "I feel invisible in meetings. People talk over me all the time."
+    doubted = reflection_fidelity(said, "I don't think people talk over you that much.")
+    assert [s.text for s in doubted.rebuttal] == ["I don't think people"]
+    kind = reflection_fidelity("I keep thinking I messed it up.", "You did nothing wrong.")
+    assert kind.judgement == () and kind.rebuttal == ()
+    verdict = reflection_fidelity("I keep thinking I messed it up.", "You were wrong to say it.")
+    assert [s.text for s in verdict.judgement] == ["wrong"]
+
+
+def test_worry_and_not_knowing_handed_back_in_other_words_are_captured() -> None:
+    said = "Since the reorg I don't know who I report to and it's stressing me out."
+    report = reflection_fidelity(
+        said, "Not knowing who you report to since the reorg is weighing on you."
+    )
+    assert report.feelings_missed == ()
+    assert set(report.feelings_captured) == {"don't know who", "stressing"}
+
+
 def test_an_empty_reflection_scores_zero() -> None:
     assert reflection_fidelity(SPEAKER, "").score == 0.0
 
