@@ -112,6 +112,27 @@ _COSTS = (
         ),
     ),
 )
+# Someone close to them, for "I'm so sorry about [your dad]": "my husband", "our late mum".
+_CLOSE = re.compile(
+    r"\b(?:my|our) (?:late |dear |beloved |lovely |darling |little |baby |old )?"
+    r"(husband|wife|partner|fianc[eé]e?|dad|father|mum|mom|mother|son|daughter|child|baby|"
+    r"brother|sister|grandma|grandmother|grandad|granddad|grandfather|grandpa|gran|granny|"
+    r"nan|nana|uncle|aunt|auntie|cousin|best friend|friend|dog|cat)\b",
+    re.IGNORECASE,
+)
+# Words of a death, to pick the person lost when several are named.
+_DEATH = re.compile(
+    r"\b(?:died|dying|passed(?: away| on)?|death|funeral|lost|losing|loss|late|grie\w*|"
+    r"bereave\w*|put (?:down|to sleep)|euthani[sz]\w*)\b",
+    re.IGNORECASE,
+)
+# A feeling said before what they see, left for the emotion-labelling lines to name: "I'm
+# confused, the invoice says £40" is said back as "the invoice says £40".
+_FEELING_FIRST = re.compile(
+    r"^(?:i'm|i’m|im|i am|we're|we are|i feel|i'm feeling|i am feeling)\s+(?:so |really |very "
+    r"|a bit |a little |just |totally |completely |quite |pretty )?[a-z]+(?: out| off| up)?,\s+(?=\S)",
+    re.IGNORECASE,
+)
 _ASKED_AFTER_COMMA = re.compile(r",\s*(?:why|what|how|when|where|who|which)\b", re.I)
 _QUESTION_START = re.compile(
     r"^(?:why|what|how|when|where|who|which|can|could|will|would|is|are|do|does)\b", re.I
@@ -200,7 +221,16 @@ def their_words(context: str) -> dict[str, str]:
     asked = "?" in first or _ASKED_AFTER_COMMA.search(first) is not None
     first = _LEAD_IN.sub("", first).strip(" ,-").rstrip(".!?")
     if first and not asked and _OWN_CLAUSE.match(first) and len(first.split()) <= MAX_WORDS + 4:
-        slots["their view in your words"] = perspective(first)
+        seen = _FEELING_FIRST.sub("", first, count=1)
+        if len(seen.split()) < 3:  # "I'm sorry, I know": nothing seen without the feeling
+            seen = first
+        slots["their view in your words"] = perspective(seen)
+    close = [m for m in _CLOSE.finditer(context)]
+    if close:
+        death = _DEATH.search(context)
+        at = death.start() if death is not None else 0
+        lost = min(close, key=lambda m: abs(m.start() - at)) if death is not None else close[0]
+        slots["your dad"] = "your " + lost.group(1).lower()
     # Their words with a square bracket in them would read as a slot still to fill.
     return {k: v for k, v in slots.items() if "[" not in v and "]" not in v}
 

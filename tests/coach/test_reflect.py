@@ -65,6 +65,7 @@ def test_their_words_never_fails_and_only_fills_known_slots(context: str) -> Non
         "name the impact",
         "your weekend",
         "their view in your words",
+        "your dad",
     }
     assert all(isinstance(v, str) and v and "[" not in v for v in slots.values())
 
@@ -116,3 +117,23 @@ def test_a_line_about_unnoticed_work_names_the_time_they_gave() -> None:
     assert "You've given up your whole weekend for this, and it deserved to be noticed." in [
         s.text for s in result.suggestions
     ]
+
+
+@pytest.mark.parametrize(
+    ("context", "lost"),
+    [
+        ("My husband died in March and I still get letters addressed to him.", "your husband"),
+        ("My son rang to say my mum had passed away.", "your mum"),
+        ("Our dog was put to sleep on Friday.", "your dog"),
+        ("I want to cancel my broadband.", None),
+    ],
+)
+def test_the_person_they_lost_fills_its_slot(context: str, lost: str | None) -> None:
+    assert their_words(context).get("your dad") == lost
+
+
+def test_a_feeling_said_first_is_left_out_of_their_view() -> None:
+    slots = their_words("I'm confused, the invoice says £40 but the app says £35. Which is it?")
+    assert slots["their view in your words"] == "the invoice says £40 but the app says £35"
+    # With nothing seen beside it, the feeling stays.
+    assert their_words("I'm sorry, I know.")["their view in your words"] == "you're sorry, you know"

@@ -162,7 +162,7 @@ def test_a_bereavement_gets_lines_written_for_it() -> None:
     assert (result.state.emotion, result.state.need) == ("grief", "upset")
     labelling = next(s for s in result.suggestions if s.move == "emotion_labelling")
     assert any(
-        line.startswith("I'm so sorry about [your dad]")
+        line.startswith("I'm so sorry about your dad.")
         for line in (labelling.text, *labelling.alternatives)
     )
     impact = next(s for s in result.suggestions if s.move == "acknowledging_impact")
