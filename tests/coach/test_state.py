@@ -624,6 +624,12 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("My manager didn't even care.", "hurt", ["didn't even care"]),
         ("My extra hours go unnoticed.", "hurt", ["hours go unnoticed"]),
         (
+            "Sorry all, I pushed the wrong config and took the site down.",
+            "shame",
+            ["I pushed the wrong"],
+        ),
+        ("I broke the build, sorry.", "shame", ["I broke the build"]),
+        (
             "I was up until 2am on the release and nobody even said thanks.",
             "hurt",
             ["nobody even said thanks"],
@@ -670,6 +676,8 @@ def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: li
         "I shouldn't have to chase this.",
         "I won't pay this.",
         "The error was not noticed until Monday.",
+        "You took the site down!",
+        "I took the bus down to the shop.",
     ],
 )
 def test_look_alikes_of_everyday_feelings(context: str) -> None:
