@@ -638,6 +638,32 @@ def test_mixed_feelings(context: str, emotion: str, also: tuple[str, ...]) -> No
         ("Queueing twice is such a pain.", "frustration", ["such a pain"]),
         ("I can't stand it when meetings overrun.", "frustration", ["can't stand it"]),
         ("The plumber never even showed up.", "disappointment", ["never even showed up"]),
+        # Terse and plain support lines.
+        ("It freezes every time I open the camera.", "frustration", ["every time I open"]),
+        ("Updated it and now nothing loads.", "frustration", ["nothing loads"]),
+        (
+            "I've told you four times it's the wrong address.",
+            "frustration",
+            ["I've told you four times"],
+        ),
+        (
+            "I've been trying to reach someone all week.",
+            "frustration",
+            ["I've been trying to reach someone"],
+        ),
+        ("That's the last straw.", "anger", ["the last straw"]),
+        ("I freak out every time the phone rings.", "fear", ["freak out"]),
+        (
+            "My interview is in an hour.",
+            "anxiety",
+            ["interview is in an hour"],
+        ),
+        ("We've had no hot water since Sunday.", "anxiety", ["no hot water"]),
+        (
+            "I'm always the only one who stays to close up.",
+            "hurt",
+            ["I'm always the only one who stays"],
+        ),
         (
             "I was up until 2am on the release and nobody even said thanks.",
             "hurt",
@@ -690,6 +716,8 @@ def test_feeling_words_of_everyday_life(context: str, emotion: str, evidence: li
         "I'm happy to wait.",
         "I'm happy to pay the fee.",
         "I have a pain in my back.",
+        "I'm the only one who got it right!",
+        "Our gas bill went up.",
         "I took the bus down to the shop.",
     ],
 )
@@ -757,6 +785,11 @@ def test_thoughts_of_suicide_or_self_harm_are_the_deepest_sadness(context: str) 
         ("I feel like nobody on this team respects me.", "upset"),
         # Needing someone to listen is not a request for action.
         ("I really need someone to talk to. Everything is falling apart.", "upset"),
+        # Asked what to do, an order, or access asked for.
+        ("My card was charged twice. What do I do?", "confused"),
+        ("Cancel my subscription. I'm done.", "stuck"),
+        ("Could I get access to the shared account?", "stuck"),
+        ("Not sure if this is the right place, but my address is wrong on the order.", "stuck"),
         ("I need to get up for work but I can't face it.", "upset"),
     ],
 )
