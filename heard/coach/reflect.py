@@ -184,8 +184,10 @@ def their_words(context: str) -> dict[str, str]:
     the past, about themselves or about us), ``name what went wrong`` (what they say we
     did: "you lost my parcel" gives "lost your parcel"), ``what's at stake`` ("your rent")
     with the ``name the impact`` it gives ("worry about your rent"), ``your weekend`` (the
-    time they gave: "the whole weekend" gives "your whole weekend"), and ``their view in
-    your words`` (their first sentence, when it is short, about them and not a question).
+    time they gave: "the whole weekend" gives "your whole weekend"), ``their view in your
+    words`` (their first sentence, when it is short, about them and not a question; a
+    feeling said first is left to the lines that name it), and ``your dad`` (someone close
+    they name: "my husband died" gives "your husband").
     """
     slots: dict[str, str] = {}
     context = _YOU_ALL.sub("you", context)
@@ -225,12 +227,12 @@ def their_words(context: str) -> dict[str, str]:
         if len(seen.split()) < 3:  # "I'm sorry, I know": nothing seen without the feeling
             seen = first
         slots["their view in your words"] = perspective(seen)
-    close = [m for m in _CLOSE.finditer(context)]
+    close = list(_CLOSE.finditer(context))
     if close:
         death = _DEATH.search(context)
-        at = death.start() if death is not None else 0
-        lost = min(close, key=lambda m: abs(m.start() - at)) if death is not None else close[0]
-        slots["your dad"] = "your " + lost.group(1).lower()
+        if death is not None:  # of several, the one named nearest the words of a death
+            close.sort(key=lambda m: abs(m.start() - death.start()))
+        slots["your dad"] = "your " + close[0].group(1).lower()
     # Their words with a square bracket in them would read as a slot still to fill.
     return {k: v for k, v in slots.items() if "[" not in v and "]" not in v}
 
