@@ -596,3 +596,29 @@ def test_a_model_trained_with_context_reads_it_and_pools_the_reply_alone(tmp_pat
     )
     alone, _ = _encode(model.tokenizer, model.encoder, [reply], None, max_length=32, batch_size=8)
     assert torch.allclose(pooled, alone, atol=1e-5)  # an empty context adds nothing
+
+
+@pytest.mark.semantic
+@pytest.mark.parametrize("native_bf16", [True, False])
+def test_int8_is_chosen_by_its_held_out_accuracy_and_on_bf16_cpus_by_its_speed(
+    tmp_path, monkeypatch, native_bf16
+):
+    _needs_torch()
+    import heard.coach.semantic as semantic
+
+    if native_bf16 and not semantic.bf16_native():
+        pytest.skip("this CPU has no native bfloat16")
+    # A CPU without native bfloat16, as the detection would find it.
+    monkeypatch.setattr(semantic, "_bf16_native", [native_bf16])
+    data = write_generic_layout(tmp_path / "data", n=12)
+    report = train(data, tmp_path / "ft", cfg=TINY_FINETUNE, log=lambda m: None)
+    check = report["int8"]
+    base = "bf16" if native_bf16 else "float"
+    assert set(check) == {base, "int8", "mean_drop", "speedup", "use"}
+    assert check["speedup"] > 0
+    within = check["mean_drop"] <= TINY_FINETUNE.int8_tolerance
+    fast = not native_bf16 or check["speedup"] >= TINY_FINETUNE.int8_speedup
+    assert check["use"] == (within and fast)
+    assert report["precision"] == ("int8" if check["use"] else base)
+    model = _check_predictions(tmp_path / "ft", tmp_path)
+    assert model.meta["precision"] == report["precision"]
