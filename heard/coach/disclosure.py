@@ -7,7 +7,7 @@ from functools import cache
 
 from . import engine, prefilter
 from .engine import FLAGS, Scanner, lower_same_length
-from .lexicon import expand, fold, load
+from .lexicon import expand, fold, load, word_alternation
 from .spans import MAX_CHARS, MAX_SPANS
 from .types import Disclosure, Span
 
@@ -21,7 +21,7 @@ def crisis_words() -> list[str]:
 
 def _patterns(kind: str) -> list[str]:
     data = load("disclosure")[kind]
-    crisis = [rf"\b(?:{'|'.join(data['crisis'])})\b"] if data.get("crisis") else []
+    crisis = [word_alternation(data["crisis"])] if data.get("crisis") else []
     return [*(expand(p, {}) for p in data["patterns"]), *crisis]
 
 
@@ -33,7 +33,7 @@ def _compiled() -> dict[str, Scanner]:
 @cache
 def crisis_pattern() -> re.Pattern:
     """The crisis words as one case-blind pattern, for folded text (``lexicon.fold``)."""
-    return re.compile(rf"\b(?:{'|'.join(crisis_words())})\b", re.IGNORECASE)
+    return re.compile(word_alternation(crisis_words()), re.IGNORECASE)
 
 
 def _all_patterns() -> list[str]:

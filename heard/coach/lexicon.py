@@ -55,6 +55,11 @@ def expand(pattern: str, variables: dict[str, Any]) -> str:
     return pattern
 
 
+def word_alternation(words: list[str]) -> str:
+    """A lexicon list as one alternation matched on word boundaries."""
+    return r"\b(?:" + "|".join(words) + r")\b"
+
+
 def compile_alternation(patterns: list[str], variables: dict[str, Any] | None = None) -> re.Pattern:
     """One compiled alternation for a list of patterns."""
     variables = variables or {}

@@ -19,7 +19,7 @@ from .engine import (
     lower_same_length,
     starts_at_boundary,
 )
-from .lexicon import FLAGS, fold, load
+from .lexicon import FLAGS, fold, load, word_alternation
 from .spans import MAX_SPANS
 from .types import OtherState, Span
 
@@ -144,7 +144,7 @@ def _family_patterns() -> list[tuple[str, str]]:
         words = [*entry["words"], *entry.get("situations", ())]
         if name == need["crisis_family"]:
             words += crisis_words()
-        out.append((name, rf"\b(?:{'|'.join(words)})\b"))
+        out.append((name, word_alternation(words)))
     return out
 
 
@@ -153,7 +153,7 @@ def _situations() -> re.Pattern | None:
     """Every emotion's situations ("for three weeks", "yet again"), to tell them from words
     that name a feeling."""
     found = [w for e in load("emotions")["emotion"].values() for w in e.get("situations", ())]
-    return re.compile(r"\b(?:" + "|".join(found) + r")\b", FLAGS) if found else None
+    return re.compile(word_alternation(found), FLAGS) if found else None
 
 
 def is_situation(text: str, start: int, end: int) -> bool:
@@ -169,11 +169,6 @@ def _is_situation_word(low: str) -> bool:
     return rx is not None and rx.fullmatch(low) is not None
 
 
-def _words(words: list[str]) -> str:
-    """A lexicon list as one alternation matched on word boundaries."""
-    return r"\b(?:" + "|".join(words) + r")\b"
-
-
 @cache
 def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, Scanner]:
     data = load("emotions")
@@ -183,8 +178,8 @@ def _compiled() -> tuple[_Emotions, dict[str, float], dict[str, str], Scanner, S
         need[name] = entry["need"]
     emotions = _Emotions(groups)
     inten = data["intensity"]
-    intensifiers = Scanner(_words(inten["intensifiers"]), FLAGS)
-    profanity = Scanner(_words(inten["profanity"]), FLAGS)
+    intensifiers = Scanner(word_alternation(inten["intensifiers"]), FLAGS)
+    profanity = Scanner(word_alternation(inten["profanity"]), FLAGS)
     return emotions, valence, need, intensifiers, profanity
 
 
@@ -257,12 +252,12 @@ def _gate() -> tuple[prefilter.Prefilter, int] | None:
     patterns = [p for _, p in _family_patterns()]
     inten = data["intensity"]
     patterns += [
-        _words(inten["intensifiers"]),
-        _words(inten["profanity"]),
+        word_alternation(inten["intensifiers"]),
+        word_alternation(inten["profanity"]),
         _STUCK_PATTERN,
         _need_pattern("requests"),
         _need_pattern("questions"),
-        _words([*data["tone"]["positive"], *data["tone"]["negative"]]),
+        word_alternation([*data["tone"]["positive"], *data["tone"]["negative"]]),
     ]
     gate = prefilter.Prefilter()
     gate.add(patterns, FLAGS)
@@ -276,7 +271,7 @@ def _crisis_family() -> str:
 
 def _need_pattern(kind: str) -> str:
     """``[need]`` patterns of the lexicon: ``requests`` for action or ``questions`` for facts."""
-    return _words(load("emotions")["need"][kind])
+    return word_alternation(load("emotions")["need"][kind])
 
 
 @cache
@@ -435,8 +430,8 @@ def _tone_words() -> tuple[Scanner, Scanner]:
     """Scanners of the [tone] words that judge things good, and of those that judge them bad."""
     table = load("emotions")["tone"]
     return (
-        Scanner(_words(table["positive"]), FLAGS),
-        Scanner(_words(table["negative"]), FLAGS),
+        Scanner(word_alternation(table["positive"]), FLAGS),
+        Scanner(word_alternation(table["negative"]), FLAGS),
     )
 
 
